@@ -1,0 +1,87 @@
+"""What the solver keeps while it runs: SSC snapshots, deposits, exceedance time and the mass budget.
+
+Particles are the numerical method; these gridded fields are the product, so
+they are accumulated during the run and no trajectory file is needed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .grids import OutputGrid
+
+
+@dataclass
+class Accumulators:
+    grid: OutputGrid
+    n_outputs: int
+    output_interval_s: float
+    ssc_thresholds_kg_m3: np.ndarray
+    deposit_thresholds_m: np.ndarray
+    deposit_dry_density_kg_m3: float
+    ssc_kg_m3: np.ndarray = field(init=False)  # (time, layer, y, x)
+    ssc_midwater_kg_m3: np.ndarray | None = field(init=False)  # (time, level, y, x)
+    ssc_max_kg_m3: np.ndarray = field(init=False)  # (layer, y, x)
+    exceedance_s: np.ndarray = field(init=False)  # (threshold, layer, y, x)
+    deposit_kg: np.ndarray = field(init=False)  # (y, x), running total
+    deposit_mass_kg_m2: np.ndarray = field(init=False)  # (time, y, x)
+    mass_released_kg: np.ndarray = field(init=False)
+    mass_suspended_kg: np.ndarray = field(init=False)
+    mass_deposited_kg: np.ndarray = field(init=False)
+    mass_exited_kg: np.ndarray = field(init=False)
+
+    def __post_init__(self):
+        g = self.grid
+        nt = self.n_outputs
+        self.ssc_kg_m3 = np.zeros((nt, g.n_layers, g.ny, g.nx), dtype=np.float32)
+        levels = g.depth_level_bounds_m
+        self.ssc_midwater_kg_m3 = (
+            None if levels is None else np.zeros((nt, len(levels) - 1, g.ny, g.nx), dtype=np.float32)
+        )
+        self.ssc_max_kg_m3 = np.zeros((g.n_layers, g.ny, g.nx), dtype=np.float32)
+        self.exceedance_s = np.zeros((len(self.ssc_thresholds_kg_m3), g.n_layers, g.ny, g.nx), dtype=np.float32)
+        self.deposit_kg = np.zeros((g.ny, g.nx))
+        self.deposit_mass_kg_m2 = np.zeros((nt, g.ny, g.nx), dtype=np.float32)
+        for name in ("released", "suspended", "deposited", "exited"):
+            setattr(self, f"mass_{name}_kg", np.zeros(nt))
+
+    def empty_bins(self):
+        """Scratch arrays (kg) for one snapshot of suspended mass: near-bed layers and midwater levels."""
+        g = self.grid
+        n_levels = 0 if self.ssc_midwater_kg_m3 is None else self.ssc_midwater_kg_m3.shape[1]
+        return np.zeros((g.n_layers, g.ny, g.nx)), np.zeros((n_levels, g.ny, g.nx))
+
+    def record(self, k: int, layer_kg, level_kg, released, suspended, deposited, exited):
+        """Store output time k from this snapshot's binned mass and the running budget."""
+        g = self.grid
+        volume = g.cell_area_m2 * g.layer_thickness_m[:, None, None]
+        ssc = layer_kg / volume
+        self.ssc_kg_m3[k] = ssc
+        np.maximum(self.ssc_max_kg_m3, ssc, out=self.ssc_max_kg_m3)
+        if k > 0:  # each later snapshot stands for the interval that ends at it
+            for i, threshold in enumerate(self.ssc_thresholds_kg_m3):
+                self.exceedance_s[i] += np.where(ssc >= threshold, self.output_interval_s, 0.0).astype(np.float32)
+        if self.ssc_midwater_kg_m3 is not None:
+            thickness = np.diff(g.depth_level_bounds_m)[:, None, None]
+            self.ssc_midwater_kg_m3[k] = level_kg / (g.cell_area_m2 * thickness)
+        self.deposit_mass_kg_m2[k] = self.deposit_kg / g.cell_area_m2
+        self.mass_released_kg[k] = released
+        self.mass_suspended_kg[k] = suspended
+        self.mass_deposited_kg[k] = deposited
+        self.mass_exited_kg[k] = exited
+
+    @property
+    def deposit_thickness_m(self) -> np.ndarray:
+        return self.deposit_mass_kg_m2 / np.float32(self.deposit_dry_density_kg_m3)
+
+    @property
+    def deposit_area_m2(self) -> np.ndarray:
+        """(time, threshold): seabed area with deposit at or above each thickness threshold."""
+        thickness = self.deposit_thickness_m
+        counts = np.stack([(thickness >= t).sum(axis=(1, 2)) for t in self.deposit_thresholds_m], axis=1)
+        return counts * self.grid.cell_area_m2
+
+    @property
+    def budget_residual_kg(self) -> np.ndarray:
+        return self.mass_released_kg - (self.mass_suspended_kg + self.mass_deposited_kg + self.mass_exited_kg)

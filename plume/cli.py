@@ -1,0 +1,93 @@
+"""The `plume` command. Bad input ends with one clear line on stderr and exit status 2."""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .errors import PlumeError
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True,
+    help="plume: sediment plumes from deep-sea nodule mining (Lagrangian particles, CF-NetCDF out).",
+)
+
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"plume: error: {message}", err=True)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def reports_bad_input(command):
+    """Turn PlumeError (bad scenario, bad data file) into one line and a non-zero exit."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except PlumeError as err:
+            _fail(str(err))
+        except KeyboardInterrupt:
+            typer.echo("plume: interrupted; nothing was written", err=True)
+            raise typer.Exit(130)
+
+    return wrapper
+
+
+def _load(scenario_path: Path, output: Optional[Path], particles: Optional[int], seed: Optional[int]):
+    from .scenario import load_scenario
+
+    scenario = load_scenario(scenario_path)
+    if output is not None or particles is not None or seed is not None:
+        scenario = scenario.with_overrides(
+            particles=particles, seed=seed, output_directory=None if output is None else output.resolve()
+        )
+    return scenario
+
+
+@app.command()
+@reports_bad_input
+def check(scenario_path: Path = typer.Argument(..., metavar="SCENARIO.yaml", help="Scenario file.")):
+    """Validate a scenario file and its data files without running it."""
+    from .solver import Simulation
+
+    scenario = _load(scenario_path, None, None, None)
+    simulation = Simulation(scenario)  # builds the environment and sources: data files are checked too
+    t = scenario.time
+    typer.echo(
+        f"{scenario_path}: ok: '{scenario.name}', {t.n_steps} steps of {t.step_s:g} s, "
+        f"{t.n_outputs} output times, {simulation.particles.x_m.size} particles, "
+        f"{len(scenario.sources)} source(s), grid {simulation.grid.nx} x {simulation.grid.ny} cells"
+    )
+
+
+@app.command("run")
+@reports_bad_input
+def run_command(
+    scenario_path: Path = typer.Argument(..., metavar="SCENARIO.yaml", help="Scenario file."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output directory (overrides output.directory)."),
+    particles: Optional[int] = typer.Option(None, "--particles", help="Number of particles (overrides particles.count)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed (overrides particles.seed)."),
+    threads: Optional[int] = typer.Option(None, "--threads", min=1, help="Number of threads (default: all cores)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+):
+    """Run a scenario and write <output.directory>/<name>.nc."""
+    from .solver import run
+    from .summary import summary_lines
+
+    scenario = _load(scenario_path, output, particles, seed)
+    if scenario.output.trajectories:
+        typer.echo("plume: note: output.trajectories is not available yet; no trajectory file is written", err=True)
+    if scenario.output.maps:
+        typer.echo("plume: note: output.maps is not available yet; no maps are made", err=True)
+    result = run(scenario, progress=not quiet, threads=threads)
+    for line in summary_lines(result):
+        typer.echo(line)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

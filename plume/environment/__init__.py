@@ -1,0 +1,72 @@
+"""The environment the particles move in: seabed, currents and turbulence, as kernel-ready arrays.
+
+Each input form has a small adapter (flat seabed, bathymetry file, synthetic
+currents, current file) that produces the tuples of `fields`; from there on
+the solver sees one convention.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .currents import UniformFlow, empty_current_grid, time_index_and_fraction, uniform_flow_from_spec
+from .fields import CurrentGrid, SeabedGrid, Turbulence, flat_seabed
+from .turbulence import turbulence_from_spec
+
+
+@dataclass(frozen=True)
+class Environment:
+    seabed: SeabedGrid
+    currents: CurrentGrid
+    uniform_flow: UniformFlow
+    turbulence: Turbulence
+
+    def clock(self, t_s: float, dt_s: float):
+        """Per-stage (t, t + dt/2, t + dt) time indices, fractions and uniform flow, for the kernels."""
+        times = np.array([t_s, t_s + 0.5 * dt_s, t_s + dt_s])
+        index = np.zeros(3, dtype=np.int64)
+        fraction = np.zeros(3)
+        for s, t in enumerate(times):
+            index[s], fraction[s] = time_index_and_fraction(self.currents.time_s, t)
+        u, v = self.uniform_flow.at(times)
+        return index, fraction, np.ascontiguousarray(u, dtype=float), np.ascontiguousarray(v, dtype=float)
+
+    def depth_at(self, x_m, y_m) -> np.ndarray:
+        """Sea-floor depth (m, positive down) at local positions, for use outside kernels."""
+        from ..kernels.interpolate import seabed_depth
+
+        xs = np.atleast_1d(np.asarray(x_m, dtype=float))
+        ys = np.broadcast_to(np.asarray(y_m, dtype=float), xs.shape)
+        return np.array([seabed_depth(self.seabed, a, b) for a, b in zip(xs.ravel(), ys.ravel())]).reshape(xs.shape)
+
+
+def build_environment(scenario, projection, grid) -> Environment:
+    """Build the environment for a validated scenario; raises InputDataError on bad data files."""
+    extent = (grid.x_min_m, grid.x_max_m, grid.y_min_m, grid.y_max_m)
+    bathymetry = scenario.bathymetry
+    if bathymetry.flat_depth_m is not None:
+        seabed = flat_seabed(bathymetry.flat_depth_m, extent)
+    else:
+        from .bathymetry import seabed_from_file
+
+        seabed = seabed_from_file(
+            bathymetry.file, projection, extent, grid.resolution_m, variable=bathymetry.variable
+        )
+
+    currents = scenario.currents
+    if currents.synthetic is not None:
+        spec = currents.synthetic
+        current_grid = empty_current_grid(spec.bottom_roughness_m, spec.log_layer_height_m)
+        uniform = uniform_flow_from_spec(spec)
+    else:
+        from .currents_file import currents_from_file
+
+        variables = currents.variables.model_dump() if currents.variables is not None else None
+        current_grid = currents_from_file(
+            currents.file, projection, extent, scenario.time.start, scenario.time.duration_s,
+            variables=variables,
+        )
+        uniform = UniformFlow()
+
+    return Environment(seabed, current_grid, uniform, turbulence_from_spec(scenario.turbulence))

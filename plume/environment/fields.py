@@ -1,0 +1,58 @@
+"""The environment as plain arrays that numba kernels read.
+
+Every input form (flat seabed, bathymetry file, synthetic currents, current
+file) is converted by a small adapter into one of these tuples, on regular
+grids in the local x/y frame (metres), so the kernels see one convention.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+
+class SeabedGrid(NamedTuple):
+    """Sea-floor depth (m, positive down) on a regular x/y grid; bilinear, clamped at the edges."""
+
+    x0_m: float  # x of column 0
+    dx_m: float
+    y0_m: float  # y of row 0
+    dy_m: float
+    depth_m: np.ndarray  # (ny, nx) float64, positive down
+
+
+class CurrentGrid(NamedTuple):
+    """Gridded velocity (m/s): linear in time, trilinear in x, y, z; clamped outside the levels.
+
+    The synthetic form adds a spatially uniform part per RK4 stage (mean + tides),
+    computed by the solver, and an optional logarithmic bottom layer.
+    """
+
+    time_s: np.ndarray  # (nt,) seconds since the run's start, increasing
+    x0_m: float
+    dx_m: float
+    y0_m: float
+    dy_m: float
+    z_m: np.ndarray  # (nz,) elevation (m, positive up, surface 0), increasing
+    u_m_s: np.ndarray  # (nt, nz, ny, nx) float32, eastward
+    v_m_s: np.ndarray  # (nt, nz, ny, nx) float32, northward
+    w_m_s: np.ndarray  # (nt, nz, ny, nx) float32, upward (zeros when the source has none)
+    bottom_roughness_m: float  # z0 of the log layer; 0 means no log layer
+    log_layer_height_m: float  # above this height the log factor is 1
+
+
+class Turbulence(NamedTuple):
+    """Eddy diffusivities: horizontal constant, vertical a piecewise-linear profile of height above bed."""
+
+    horizontal_m2_s: float
+    height_above_bed_m: np.ndarray  # (nk,) increasing; a single node means constant K
+    vertical_m2_s: np.ndarray  # (nk,) K at those heights, constant beyond the ends
+
+
+def flat_seabed(depth_m: float, extent_m: tuple[float, float, float, float]) -> SeabedGrid:
+    """A 2x2 grid of one depth over the extent: bilinear interpolation of it is exact everywhere."""
+    x_min, x_max, y_min, y_max = extent_m
+    return SeabedGrid(
+        float(x_min), float(x_max - x_min), float(y_min), float(y_max - y_min),
+        np.full((2, 2), float(depth_m)),
+    )

@@ -1,0 +1,164 @@
+"""The run's CF-NetCDF: assemble an xarray Dataset with CF/ACDD attributes and write it atomically.
+
+DESIGN.md section 5 is the contract for names, dimensions and units.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from . import __version__
+from .errors import PlumeError
+
+# name -> (units, standard_name or None, long_name). One registry drives every variable's attributes.
+VARIABLES = {
+    "ssc": ("kg m-3", "mass_concentration_of_suspended_matter_in_sea_water",
+            "suspended sediment concentration in near-bed layers (cell mean)"),
+    "ssc_max": ("kg m-3", "mass_concentration_of_suspended_matter_in_sea_water",
+                "maximum over output times of suspended sediment concentration in near-bed layers"),
+    "ssc_midwater": ("kg m-3", "mass_concentration_of_suspended_matter_in_sea_water",
+                     "suspended sediment concentration in midwater depth cells (cell mean)"),
+    "ssc_exceedance_time": ("s", None,
+                            "time with suspended sediment concentration at or above threshold "
+                            "(each output time above threshold counts one output interval)"),
+    "deposit_mass": ("kg m-2", None, "cumulative deposited dry sediment mass per unit seabed area"),
+    "deposit_thickness": ("m", None, "cumulative deposit thickness (deposit_mass / deposit dry density)"),
+    "deposit_area": ("m2", None, "seabed area with deposit thickness at or above threshold"),
+    "mass_released": ("kg", None, "cumulative sediment mass released by all sources"),
+    "mass_suspended": ("kg", None, "sediment mass in suspension"),
+    "mass_deposited": ("kg", None, "cumulative sediment mass deposited on the seabed"),
+    "mass_exited": ("kg", None, "cumulative sediment mass that left the model domain"),
+    "depth": ("m", "sea_floor_depth_below_sea_surface", "sea-floor depth below the sea surface"),
+}
+
+
+def _attrs(name: str, coordinates: bool = True) -> dict:
+    units, standard_name, long_name = VARIABLES[name]
+    attrs = {"units": units, "long_name": long_name}
+    if standard_name:
+        attrs["standard_name"] = standard_name
+    return attrs
+
+
+def build_dataset(simulation) -> xr.Dataset:
+    """The output Dataset of a finished simulation."""
+    sc = simulation.scenario
+    grid = simulation.grid
+    acc = simulation.accumulators
+    proj = simulation.projection
+    x = grid.x_centres_m
+    y = grid.y_centres_m
+    xx, yy = np.meshgrid(x, y)
+    lon, lat = proj.to_lonlat(xx, yy)
+    depth = simulation.environment.depth_at(xx, yy)
+    output_s = np.arange(acc.n_outputs) * acc.output_interval_s
+    start = sc.time.start.astimezone(timezone.utc).replace(tzinfo=None)
+    time_units = f"seconds since {start.isoformat(sep=' ')}"
+    bounds = grid.layer_bounds_m
+    spatial = ("y", "x")
+    on_grid = {"grid_mapping": "crs", "coordinates": "lat lon"}
+
+    data_vars = {
+        "crs": ((), np.int32(0), proj.cf_grid_mapping()),
+        "depth": (spatial, depth.astype(np.float32), {**_attrs("depth"), **on_grid, "positive": "down"}),
+        "ssc": (("time", "layer", "y", "x"), acc.ssc_kg_m3, {**_attrs("ssc"), **on_grid}),
+        "ssc_max": (("layer", "y", "x"), acc.ssc_max_kg_m3, {**_attrs("ssc_max"), **on_grid,
+                                                              "cell_methods": "time: maximum"}),
+        "ssc_exceedance_time": (("ssc_threshold", "layer", "y", "x"), acc.exceedance_s,
+                                {**_attrs("ssc_exceedance_time"), **on_grid}),
+        "deposit_mass": (("time", "y", "x"), acc.deposit_mass_kg_m2, {**_attrs("deposit_mass"), **on_grid}),
+        "deposit_thickness": (("time", "y", "x"), acc.deposit_thickness_m,
+                              {**_attrs("deposit_thickness"), **on_grid}),
+        "deposit_area": (("time", "deposit_threshold"), acc.deposit_area_m2, _attrs("deposit_area")),
+        "layer_bounds": (("layer", "nv"), np.stack([bounds[:-1], bounds[1:]], axis=1),
+                         {"units": "m", "long_name": "bounds of near-bed layers, height above seabed"}),
+    }
+    for name in ("released", "suspended", "deposited", "exited"):
+        data_vars[f"mass_{name}"] = (("time",), getattr(acc, f"mass_{name}_kg"), _attrs(f"mass_{name}"))
+
+    coords = {
+        "time": ("time", output_s, {"standard_name": "time", "long_name": "output time",
+                                     "units": time_units, "calendar": "standard", "axis": "T"}),
+        "x": ("x", x, {"standard_name": "projection_x_coordinate", "long_name": "x (east) in the local frame",
+                       "units": "m", "axis": "X"}),
+        "y": ("y", y, {"standard_name": "projection_y_coordinate", "long_name": "y (north) in the local frame",
+                       "units": "m", "axis": "Y"}),
+        "lon": (spatial, lon, {"standard_name": "longitude", "long_name": "longitude of cell centre",
+                               "units": "degrees_east"}),
+        "lat": (spatial, lat, {"standard_name": "latitude", "long_name": "latitude of cell centre",
+                               "units": "degrees_north"}),
+        "layer": ("layer", 0.5 * (bounds[:-1] + bounds[1:]),
+                  {"long_name": "mid-height of near-bed layer above the seabed", "units": "m",
+                   "positive": "up", "bounds": "layer_bounds"}),
+        "deposit_threshold": ("deposit_threshold", np.asarray(sc.thresholds.deposit_m, dtype=float),
+                              {"long_name": "deposit thickness threshold", "units": "m"}),
+        "ssc_threshold": ("ssc_threshold", np.asarray(sc.thresholds.ssc_kg_m3, dtype=float),
+                          {"long_name": "suspended sediment concentration threshold", "units": "kg m-3"}),
+    }
+    if acc.ssc_midwater_kg_m3 is not None:
+        levels = grid.depth_level_bounds_m
+        coords["depth_level"] = ("depth_level", 0.5 * (levels[:-1] + levels[1:]),
+                                 {"standard_name": "depth", "long_name": "mid-depth of midwater cell",
+                                  "units": "m", "positive": "down", "bounds": "depth_level_bounds"})
+        data_vars["depth_level_bounds"] = (("depth_level", "nv"), np.stack([levels[:-1], levels[1:]], axis=1),
+                                           {"units": "m", "long_name": "bounds of midwater cells, depth"})
+        data_vars["ssc_midwater"] = (("time", "depth_level", "y", "x"), acc.ssc_midwater_kg_m3,
+                                     {**_attrs("ssc_midwater"), **on_grid})
+
+    ds = xr.Dataset(data_vars=data_vars, coords=coords)
+    ds.attrs = _global_attributes(sc, lon, lat, output_s, simulation)
+    return ds
+
+
+def _global_attributes(sc, lon, lat, output_s, simulation) -> dict:
+    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    start = sc.time.start.astimezone(timezone.utc)
+    end = start + np.timedelta64(int(round(output_s[-1])), "s").astype(object)
+    return {
+        "Conventions": "CF-1.10, ACDD-1.3",
+        "title": sc.display_title,
+        "summary": "Sediment plume from deep-sea mining: suspended sediment concentration, seabed deposition "
+                   "and mass budget from the plume Lagrangian particle model.",
+        "source": f"plume {__version__} Lagrangian advection-diffusion particle model",
+        "history": f"{now} plume run {sc.name}",
+        "date_created": now,
+        "product_version": __version__,
+        "plume_version": __version__,
+        "keywords": "sediment plume, deep-sea mining, Clarion-Clipperton Zone, suspended sediment, deposition",
+        "geospatial_lat_min": float(np.min(lat)),
+        "geospatial_lat_max": float(np.max(lat)),
+        "geospatial_lon_min": float(np.min(lon)),
+        "geospatial_lon_max": float(np.max(lon)),
+        "geospatial_lat_units": "degrees_north",
+        "geospatial_lon_units": "degrees_east",
+        "time_coverage_start": start.isoformat(),
+        "time_coverage_end": end.isoformat(),
+        "site_lon": float(sc.site.lon),
+        "site_lat": float(sc.site.lat),
+        "particles_released": int(simulation.particles.n_released),
+        "particle_seed": int(sc.particles.seed),
+        "scenario": sc.source_text,
+    }
+
+
+def write_dataset(ds: xr.Dataset, path: Path) -> None:
+    """Write to a temporary file in the same folder and rename, so no half file ever has the real name."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise PlumeError(f"output.directory: cannot create {path.parent}: {err.strerror}") from None
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    encoding = {name: {"zlib": True, "complevel": 4} for name, v in ds.data_vars.items() if v.ndim >= 2}
+    try:
+        ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

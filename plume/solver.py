@@ -1,0 +1,192 @@
+"""The time loop: release, step, book deposits and exits, accumulate, write.
+
+    for each step n (t = n dt):
+        release the particles due by t
+        at an output time: bin the suspended particles, record the budget
+        step every active particle (numba, parallel)
+        book this step's deposits and exits (serial, in particle order)
+"""
+from __future__ import annotations
+
+import time as wallclock
+from dataclasses import dataclass
+from pathlib import Path
+
+import numba
+import numpy as np
+from tqdm.auto import tqdm
+
+from . import kernels
+from .accumulators import Accumulators
+from .environment import Environment, build_environment
+from .grids import LocalProjection, OutputGrid
+from .kernels import status as st
+from .kernels.accumulate import bin_suspended, book_boundary_events
+from .kernels.random import seed_key
+from .kernels.step import step_particles
+from .sediment import settling_speeds
+from .sources import ReleaseSchedule, release_schedule
+
+__all__ = ["Simulation", "RunResult", "run", "kernels"]
+
+BUDGET_RELATIVE_TOLERANCE = 1e-12
+
+
+@dataclass
+class ParticleState:
+    """Struct of arrays, in release order; the index is the particle id used by the random streams."""
+
+    x_m: np.ndarray
+    y_m: np.ndarray
+    z_m: np.ndarray
+    mass_kg: np.ndarray
+    class_index: np.ndarray
+    status: np.ndarray
+    release_time_s: np.ndarray
+    n_released: int = 0
+
+    @classmethod
+    def from_schedule(cls, schedule: ReleaseSchedule) -> "ParticleState":
+        return cls(
+            schedule.x_m.copy(), schedule.y_m.copy(), schedule.z_m.copy(), schedule.mass_kg,
+            schedule.class_index, np.zeros(schedule.count, dtype=np.int8), schedule.time_s,
+        )
+
+    def count(self, code) -> int:
+        return int(np.count_nonzero(self.status == code))
+
+
+def output_grid_from_spec(spec) -> OutputGrid:
+    x_min, x_max, y_min, y_max = (float(v) for v in spec.extent_m)
+    levels = None if spec.depth_levels_m is None else np.asarray(spec.depth_levels_m, dtype=float)
+    return OutputGrid(
+        x_min, x_max, y_min, y_max, float(spec.resolution_m),
+        np.asarray(spec.layers_above_bed_m, dtype=float), levels,
+    )
+
+
+class Simulation:
+    """A scenario made ready to run: environment, particles and accumulators, all validated.
+
+    Everything that can fail on bad input fails here, before anything is written.
+    """
+
+    def __init__(self, scenario):
+        self.scenario = scenario
+        self.projection = LocalProjection(float(scenario.site.lon), float(scenario.site.lat))
+        self.grid = output_grid_from_spec(scenario.grid)
+        self.environment: Environment = build_environment(scenario, self.projection, self.grid)
+        self.schedule = release_schedule(scenario, self.environment.seabed)
+        self.particles = ParticleState.from_schedule(self.schedule)
+        self.settling_m_s = settling_speeds(scenario.sediment)
+        t = scenario.time
+        self.dt_s = float(t.step_s)
+        self.n_steps = int(t.n_steps)
+        self.steps_per_output = int(t.steps_per_output)
+        thresholds = scenario.thresholds
+        self.accumulators = Accumulators(
+            self.grid, int(t.n_outputs), float(t.output_every_s),
+            np.asarray(thresholds.ssc_kg_m3, dtype=float), np.asarray(thresholds.deposit_m, dtype=float),
+            float(scenario.sediment.deposit_dry_density_kg_m3),
+        )
+        self.key = seed_key(int(scenario.particles.seed))
+        self.domain = (self.grid.x_min_m, self.grid.x_max_m, self.grid.y_min_m, self.grid.y_max_m)
+        self.deposition_probability = float(scenario.sediment.deposition_probability)
+        self.released_kg = 0.0
+        self.deposited_kg = 0.0
+        self.exited_kg = 0.0
+        self.particle_steps = 0
+
+    # -- the pieces of one step, each usable on its own (tests drive them directly) --
+
+    def release_due(self, t_s: float) -> None:
+        p = self.particles
+        end = int(np.searchsorted(p.release_time_s, t_s + 1e-9 * self.dt_s, side="right"))
+        if end > p.n_released:
+            p.status[p.n_released:end] = st.ACTIVE
+            self.released_kg += float(np.sum(p.mass_kg[p.n_released:end]))
+            p.n_released = end
+
+    def step(self, step_index: int) -> None:
+        p = self.particles
+        t_s = step_index * self.dt_s
+        env = self.environment
+        step_particles(
+            p.x_m, p.y_m, p.z_m, p.status, p.class_index, p.n_released,
+            env.seabed, env.currents, env.turbulence, env.clock(t_s, self.dt_s),
+            self.settling_m_s, self.deposition_probability, self.domain, self.dt_s,
+            self.key, step_index,
+        )
+        g = self.grid
+        deposited, exited = book_boundary_events(
+            p.x_m, p.y_m, p.status, p.mass_kg, p.n_released, g.x_min_m, g.y_min_m,
+            g.resolution_m, self.accumulators.deposit_kg,
+        )
+        self.deposited_kg += deposited
+        self.exited_kg += exited
+        self.particle_steps += p.n_released
+
+    def record(self, output_index: int) -> None:
+        p = self.particles
+        g = self.grid
+        acc = self.accumulators
+        layer_kg, level_kg = acc.empty_bins()
+        levels = g.depth_level_bounds_m if g.depth_level_bounds_m is not None else np.zeros(1)
+        suspended = bin_suspended(
+            p.x_m, p.y_m, p.z_m, p.status, p.mass_kg, p.n_released, self.environment.seabed,
+            g.x_min_m, g.y_min_m, g.resolution_m, g.layer_bounds_m, levels, layer_kg, level_kg,
+        )
+        acc.record(output_index, layer_kg, level_kg, self.released_kg, suspended,
+                   self.deposited_kg, self.exited_kg)
+        residual = acc.budget_residual_kg[output_index]
+        if abs(residual) > BUDGET_RELATIVE_TOLERANCE * max(self.released_kg, 1e-300) + 1e-300:
+            raise RuntimeError(f"mass budget does not close at output {output_index}: residual {residual} kg")
+
+    def run(self, progress: bool = False) -> None:
+        bar = tqdm(total=self.n_steps, unit="step", disable=None if progress else True, desc=self.scenario.name,
+                   dynamic_ncols=True)
+        with bar:
+            for n in range(self.n_steps + 1):
+                self.release_due(n * self.dt_s)
+                if n % self.steps_per_output == 0:
+                    self.record(n // self.steps_per_output)
+                if n == self.n_steps:
+                    break
+                self.step(n)
+                bar.update(1)
+                if n % 20 == 0:
+                    bar.set_postfix(active=self.particles.n_released - self.deposited_or_exited(), refresh=False)
+
+    def deposited_or_exited(self) -> int:
+        s = self.particles.status[: self.particles.n_released]
+        return int(np.count_nonzero((s == st.DEPOSITED) | (s == st.EXITED)))
+
+
+@dataclass
+class RunResult:
+    scenario: object
+    simulation: Simulation
+    dataset: object  # xarray.Dataset
+    path: Path | None
+    wall_time_s: float
+
+    @property
+    def particles(self) -> ParticleState:
+        return self.simulation.particles
+
+
+def run(scenario, *, progress: bool = False, write: bool = True, threads: int | None = None) -> RunResult:
+    """Run a validated scenario; returns the dataset (and writes `<output.directory>/<name>.nc`)."""
+    from .output import build_dataset, write_dataset
+
+    if threads is not None:
+        numba.set_num_threads(int(threads))
+    started = wallclock.perf_counter()
+    simulation = Simulation(scenario)
+    simulation.run(progress=progress)
+    dataset = build_dataset(simulation)
+    path = None
+    if write:
+        path = Path(scenario.output.directory) / f"{scenario.name}.nc"
+        write_dataset(dataset, path)
+    return RunResult(scenario, simulation, dataset, path, wallclock.perf_counter() - started)

@@ -1,0 +1,38 @@
+"""The one-screen summary printed at the end of `plume run`."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def _share(part: float, whole: float) -> str:
+    return f"{100.0 * part / whole:5.1f} %" if whole > 0 else "   - %"
+
+
+def summary_lines(result) -> list[str]:
+    ds = result.dataset
+    sim = result.simulation
+    released = float(ds.mass_released[-1])
+    lines = [f"plume run '{result.scenario.name}': {result.scenario.display_title}"]
+    for name in ("released", "suspended", "deposited", "exited"):
+        value = float(ds[f"mass_{name}"][-1])
+        lines.append(f"  mass {name:<10} {value:14.6g} kg  {_share(value, released)}")
+    thickness = ds.deposit_thickness[-1].values
+    if thickness.size and np.nanmax(thickness) > 0:
+        j, i = np.unravel_index(np.nanargmax(thickness), thickness.shape)
+        lines.append(
+            f"  largest deposit  {1000.0 * thickness[j, i]:14.4g} mm at x = {float(ds.x[i]):.0f} m, "
+            f"y = {float(ds.y[j]):.0f} m ({float(ds.lon[j, i]):.4f} E, {float(ds.lat[j, i]):.4f} N)"
+        )
+    else:
+        lines.append("  largest deposit               0 mm")
+    for k, threshold in enumerate(ds.deposit_threshold.values):
+        area = float(ds.deposit_area[-1, k])
+        lines.append(f"  area >= {1000.0 * threshold:g} mm deposit: {area / 1e6:.4g} km2")
+    rate = sim.particle_steps / result.wall_time_s if result.wall_time_s > 0 else float("nan")
+    lines.append(
+        f"  {sim.particles.n_released} particles, {sim.n_steps} steps, {result.wall_time_s:.1f} s wall "
+        f"({rate:.3g} particle-steps/s incl. setup)"
+    )
+    if result.path is not None:
+        lines.append(f"  output: {result.path}")
+    return lines
