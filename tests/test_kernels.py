@@ -1,0 +1,147 @@
+"""Kernels against closed forms: interpolation of linear fields, the log layer, tides, random numbers."""
+import numpy as np
+import pytest
+from numba import njit
+
+from plume.environment.currents import UniformFlow, empty_current_grid, time_index_and_fraction
+from plume.environment.fields import CurrentGrid, SeabedGrid, Turbulence
+from plume.kernels.interpolate import (
+    gridded_velocity, log_layer_factor, seabed_depth, seabed_depth_many, vertical_diffusivity,
+)
+from plume.kernels.random import draw_bits, particle_stream, seed_key, two_gaussians, two_uniforms
+from plume.sediment import stokes_settling_m_s
+
+
+def linear_current_grid():
+    """u = 0.1 + 1e-4 x - 2e-4 y + 1e-3 z + 1e-5 t on an irregular z axis; v = -u; w = 1e-6 t."""
+    t = np.array([0.0, 1000.0, 3000.0])
+    z = np.array([-4000.0, -3990.0, -3900.0, -3000.0])
+    x0, dx, nx = -500.0, 100.0, 11
+    y0, dy, ny = -300.0, 50.0, 13
+    x = x0 + dx * np.arange(nx)
+    y = y0 + dy * np.arange(ny)
+    T, Z, Y, X = np.meshgrid(t, z, y, x, indexing="ij")
+    u = 0.1 + 1e-4 * X - 2e-4 * Y + 1e-3 * (Z + 4000) + 1e-5 * T
+    return CurrentGrid(t, x0, dx, y0, dy, z, u.astype(np.float64), (-u).astype(np.float64),
+                       (1e-6 * T).astype(np.float64), 0.0, 0.0)
+
+
+def test_gridded_velocity_is_exact_for_fields_linear_in_space_and_time():
+    g = linear_current_grid()
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        x, y = rng.uniform(-500, 500), rng.uniform(-300, 300)
+        z, t = rng.uniform(-4000, -3000), rng.uniform(0, 3000)
+        i, f = time_index_and_fraction(g.time_s, t)
+        u, v, w = gridded_velocity(g, i, f, x, y, z)
+        expected = 0.1 + 1e-4 * x - 2e-4 * y + 1e-3 * (z + 4000) + 1e-5 * t
+        assert u == pytest.approx(expected, abs=1e-12)
+        assert v == pytest.approx(-expected, abs=1e-12)
+        assert w == pytest.approx(1e-6 * t, abs=1e-15)
+
+
+def test_gridded_velocity_clamps_outside_levels_and_times():
+    g = linear_current_grid()
+    i, f = time_index_and_fraction(g.time_s, 5000.0)  # after the last snapshot: held
+    u_deep, _, _ = gridded_velocity(g, i, f, 0.0, 0.0, -4500.0)
+    u_bottom, _, _ = gridded_velocity(g, i, f, 0.0, 0.0, -4000.0)
+    assert (i, f) == (1, 1.0)
+    assert u_deep == pytest.approx(u_bottom)
+
+
+def test_seabed_bilinear_reproduces_a_plane():
+    xs = np.linspace(-1000, 1000, 21)
+    ys = np.linspace(-500, 500, 11)
+    X, Y = np.meshgrid(xs, ys)
+    grid = SeabedGrid(-1000.0, 100.0, -500.0, 100.0, 4000.0 + 0.01 * X - 0.02 * Y)
+    px = np.array([-999.0, 0.0, 123.4, 999.9])
+    py = np.array([-499.0, 0.0, -77.7, 499.0])
+    assert np.allclose(seabed_depth_many(grid, px, py), 4000.0 + 0.01 * px - 0.02 * py, atol=1e-9)
+    assert seabed_depth(grid, 5000.0, 0.0) == pytest.approx(4000.0 + 0.01 * 1000)  # clamped at the edge
+
+
+def test_log_layer_gives_the_law_of_the_wall_ratio():
+    z0, top = 0.001, 10.0
+    kappa_u_star = 0.1 / np.log(top / z0)  # u(H) = 0.1 m/s
+    for h1, h2 in [(0.5, 2.0), (1.0, 8.0), (0.01, 0.1)]:
+        ratio = log_layer_factor(h1, z0, top) / log_layer_factor(h2, z0, top)
+        assert ratio == pytest.approx(np.log(h1 / z0) / np.log(h2 / z0), rel=1e-12)
+        assert 0.1 * log_layer_factor(h1, z0, top) == pytest.approx(kappa_u_star * np.log(h1 / z0))
+    assert log_layer_factor(20.0, z0, top) == 1.0
+    assert log_layer_factor(z0 / 2, z0, top) == 0.0
+    assert log_layer_factor(0.5, 0.0, top) == 1.0  # no roughness: no layer
+
+
+def test_vertical_diffusivity_profile_is_interpolated_with_its_slope():
+    turb = Turbulence(0.0, np.array([0.0, 10.0, 30.0]), np.array([1e-4, 1e-3, 5e-4]))
+    k, slope = vertical_diffusivity(turb, 2.5)
+    assert k == pytest.approx(1e-4 + 0.25 * 9e-4)
+    assert slope == pytest.approx(9e-5)
+    k, slope = vertical_diffusivity(turb, 20.0)
+    assert k == pytest.approx(7.5e-4) and slope == pytest.approx(-2.5e-5)
+    assert vertical_diffusivity(turb, 50.0) == (5e-4, 0.0)
+
+
+def test_tidal_constituent_has_its_amplitude_and_period():
+    m2_period_s = 12.4206012 * 3600.0
+    flow = UniformFlow(0.02, -0.01, np.array([2 * np.pi / m2_period_s]), np.array([0.03]),
+                       np.radians([30.0]), np.array([0.02]), np.radians([-60.0]))
+    t = np.linspace(0.0, 10 * m2_period_s, 200001)
+    u, v = flow.at(t)
+    assert u.mean() == pytest.approx(0.02, abs=1e-6)
+    assert (u.max() - u.min()) / 2 == pytest.approx(0.03, rel=1e-6)
+    assert (v.max() - v.min()) / 2 == pytest.approx(0.02, rel=1e-6)
+    u_shift, _ = flow.at(t + m2_period_s)
+    assert np.allclose(u_shift, u, atol=1e-12)
+    # the dominant period from the spectrum is M2's
+    spectrum = np.abs(np.fft.rfft(u - u.mean()))
+    freq = np.fft.rfftfreq(t.size, t[1] - t[0])
+    assert 1 / freq[np.argmax(spectrum)] == pytest.approx(m2_period_s, rel=1e-3)
+
+
+def test_empty_current_grid_is_zero_everywhere():
+    g = empty_current_grid()
+    assert gridded_velocity(g, 0, 0.0, 1e4, -3e3, -4000.0) == (0.0, 0.0, 0.0)
+
+
+@njit
+def _draws(key, n_particles, n_counters):
+    """Uniform and Gaussian pairs for particles 0..n-1 and counters 0..m-1 (numba keeps uint64 intact)."""
+    uniforms = np.empty((n_particles, n_counters, 2))
+    gaussians = np.empty((n_particles, n_counters, 2))
+    for p in range(n_particles):
+        stream = particle_stream(key, p)
+        for c in range(n_counters):
+            bits = draw_bits(stream, c)
+            uniforms[p, c, 0], uniforms[p, c, 1] = two_uniforms(bits)
+            gaussians[p, c, 0], gaussians[p, c, 1] = two_gaussians(bits)
+    return uniforms, gaussians
+
+
+def test_random_streams_are_reproducible_uniform_and_gaussian():
+    key = seed_key(42)
+    assert key == seed_key(42) and key != seed_key(43)
+    u1, g1 = _draws(key, 500, 100)
+    u2, g2 = _draws(seed_key(42), 500, 100)
+    assert np.array_equal(u1, u2) and np.array_equal(g1, g2)
+    u3, _ = _draws(seed_key(43), 500, 100)
+    assert not np.any(u1 == u3)
+    u = u1.ravel()
+    assert 0.0 < u.min() and u.max() < 1.0
+    assert u.mean() == pytest.approx(0.5, abs=0.003)
+    assert u.var() == pytest.approx(1 / 12, rel=0.01)
+    g = g1.ravel()
+    assert g.mean() == pytest.approx(0.0, abs=0.01)
+    assert g.var() == pytest.approx(1.0, rel=0.015)
+    assert np.mean(g**4) == pytest.approx(3.0, rel=0.05)  # Gaussian kurtosis
+    # no correlation between neighbouring particles or successive steps
+    assert abs(np.corrcoef(g1[:-1, :, 0].ravel(), g1[1:, :, 0].ravel())[0, 1]) < 0.015
+    assert abs(np.corrcoef(g1[:, :-1, 0].ravel(), g1[:, 1:, 0].ravel())[0, 1]) < 0.015
+
+
+def test_stokes_settling_speed():
+    # 63 um quartz grain in deep seawater: (2650-1045) 9.81 (63e-6)^2 / (18 1.8e-3) = 1.93 mm/s
+    w = stokes_settling_m_s(63e-6, 2650.0, 1045.0, 1.8e-3)
+    assert w == pytest.approx(1605 * 9.81 * 63e-6**2 / (18 * 1.8e-3), rel=1e-12)
+    assert w == pytest.approx(1.93e-3, rel=0.01)
+    assert stokes_settling_m_s(2 * 63e-6, 2650.0, 1045.0, 1.8e-3) == pytest.approx(4 * w)
