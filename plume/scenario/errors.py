@@ -4,7 +4,7 @@ pydantic reports errors as tuples of locations with its own wording
 ("Input should be greater than 0"), and inserts internal tags into the
 location of discriminated unions (``sources.0.collector.rate_kg_s``). Users
 should read ``sources[0].rate_kg_s: must be > 0, got -3``. This module does
-that translation; ``plume.scenario`` holds the models.
+that translation; the other modules of ``plume.scenario`` hold the models.
 """
 from __future__ import annotations
 

@@ -1,0 +1,208 @@
+"""Scenario models of the setting: site, run time, seabed, currents and turbulence."""
+import math
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Literal, Union
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from .errors import fail, show
+from .values import (MAX_OUTPUTS, MAX_STEPS, REL_TOL, FilePath, Text, UtcDatetime, _exactly_one, _increasing,
+                     _Model, _resolve, _whole_multiple, num)
+
+TIDAL_PERIODS_H: dict[str, float] = {
+    "M2": 12.4206012, "S2": 12.0, "N2": 12.65834751, "K2": 11.96723606,
+    "K1": 23.93447213, "O1": 25.81933871, "P1": 24.06588766, "Q1": 26.868350,
+    "M4": 6.210300601,
+}
+
+
+# ---------------------------------------------------------------- site, time, seabed
+
+
+class Site(_Model):
+    """Origin of the local x/y frame (x east, y north, metres), in degrees."""
+
+    lon: num(ge=-180, le=360)
+    lat: num(ge=-80, le=80)
+
+
+class TimeSpec(_Model):
+    """Run time: ``start`` (UTC; naive means UTC), ``duration_h`` (hours), ``step_s``
+    (solver step, s) and ``output_every_s`` (s between output times, a multiple of the step)."""
+
+    start: UtcDatetime
+    duration_h: num(gt=0)
+    step_s: num(gt=0)
+    output_every_s: num(gt=0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "TimeSpec":
+        total = self.duration_s
+        if not math.isfinite(total) or total / self.step_s > MAX_STEPS + 0.5:
+            raise fail(f"duration_h / step_s gives more than {MAX_STEPS:,} steps; use a larger step_s, "
+                       f"got duration_h {show(self.duration_h)} and step_s {show(self.step_s)}", at=["step_s"])
+        if _whole_multiple(total, self.step_s) is None:
+            raise fail(f"duration_h * 3600 ({show(total)} s) must be a whole multiple of step_s, "
+                       f"got {show(self.step_s)}", at=["step_s"])
+        if self.output_every_s > total * (1 + REL_TOL):
+            raise fail(f"must be <= duration_h * 3600 ({show(total)} s), got {show(self.output_every_s)}",
+                       at=["output_every_s"])
+        if _whole_multiple(self.output_every_s, self.step_s) is None:
+            raise fail(f"must be a whole multiple of step_s ({show(self.step_s)} s), "
+                       f"got {show(self.output_every_s)}", at=["output_every_s"])
+        if self.n_outputs > MAX_OUTPUTS:
+            raise fail(f"gives {self.n_outputs:,} output times, more than the limit of {MAX_OUTPUTS:,}; "
+                       f"use a larger output_every_s, got {show(self.output_every_s)}", at=["output_every_s"])
+        try:
+            self.end
+        except (OverflowError, ValueError):
+            raise fail(f"the run would end after the year 9999, got {show(self.duration_h)}",
+                       at=["duration_h"]) from None
+        return self
+
+    @property
+    def duration_s(self) -> float:
+        return self.duration_h * 3600.0
+
+    @property
+    def end(self) -> datetime:
+        return self.start + timedelta(seconds=self.duration_s)
+
+    @property
+    def n_steps(self) -> int:
+        return round(self.duration_s / self.step_s)
+
+    @property
+    def steps_per_output(self) -> int:
+        return round(self.output_every_s / self.step_s)
+
+    @property
+    def n_outputs(self) -> int:
+        """Number of output times, t = 0 included."""
+        return self.n_steps // self.steps_per_output + 1
+
+
+class Bathymetry(_Model):
+    """The seabed: either ``flat_depth_m`` (m, positive down) or ``file`` (NetCDF with
+    lon/lat and elevation or depth; ``variable`` names it, null = detect)."""
+
+    flat_depth_m: num(gt=0, le=11000) | None = None
+    file: FilePath | None = None
+    variable: Text | None = None
+
+    @field_validator("file")
+    @classmethod
+    def _file_exists(cls, v: Path | None, info: ValidationInfo) -> Path | None:
+        return _resolve(v, info, must_exist=True)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "Bathymetry":
+        _exactly_one(self, "flat_depth_m", "file")
+        if self.variable is not None and self.file is None:
+            raise fail("only allowed with file", at=["variable"])
+        return self
+
+
+# ---------------------------------------------------------------- currents and turbulence
+
+
+class Tide(_Model):
+    """One tidal constituent of the synthetic current: u (east) and v (north) amplitudes
+    (m/s) and phases (degrees); by default v lags u by 90 degrees (a rotary tide)."""
+
+    constituent: Literal["M2", "S2", "N2", "K2", "K1", "O1", "P1", "Q1", "M4"]
+    u_amplitude_m_s: num(ge=0, le=5)
+    v_amplitude_m_s: num(ge=0, le=5) = 0.0
+    phase_deg: num() = 0.0
+    v_phase_deg: num() | None = None
+
+    @property
+    def period_s(self) -> float:
+        return TIDAL_PERIODS_H[self.constituent] * 3600.0
+
+    @property
+    def v_phase(self) -> float:
+        """Phase of v in degrees: ``v_phase_deg`` if given, else ``phase_deg - 90``."""
+        return self.v_phase_deg if self.v_phase_deg is not None else self.phase_deg - 90.0
+
+
+class SyntheticCurrents(_Model):
+    """A spatially uniform current: mean east/north components (m/s) plus tides, with an
+    optional logarithmic layer near the bed (roughness z0 and layer height, m)."""
+
+    mean_u_m_s: num(ge=-5, le=5) = 0.0
+    mean_v_m_s: num(ge=-5, le=5) = 0.0
+    tides: list[Tide] = []
+    bottom_roughness_m: num(gt=0, lt=1) | None = None
+    log_layer_height_m: num(gt=0) = 10.0
+
+    @model_validator(mode="after")
+    def _layer_above_roughness(self) -> "SyntheticCurrents":
+        z0 = self.bottom_roughness_m
+        if z0 is not None and self.log_layer_height_m <= z0:
+            raise fail(f"must be > bottom_roughness_m ({show(z0)}), got {show(self.log_layer_height_m)}",
+                       at=["log_layer_height_m"])
+        return self
+
+
+class CurrentVariables(_Model):
+    """Names of the velocity variables in a current file (m/s; w optional)."""
+
+    u: Text
+    v: Text
+    w: Text | None = None
+
+
+class Currents(_Model):
+    """Either ``synthetic`` currents or a NetCDF ``file`` (CF names, or ``variables``)."""
+
+    synthetic: SyntheticCurrents | None = None
+    file: FilePath | None = None
+    variables: CurrentVariables | None = None
+
+    @field_validator("file")
+    @classmethod
+    def _file_exists(cls, v: Path | None, info: ValidationInfo) -> Path | None:
+        return _resolve(v, info, must_exist=True)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "Currents":
+        _exactly_one(self, "synthetic", "file")
+        if self.variables is not None and self.file is None:
+            raise fail("only allowed with file", at=["variables"])
+        return self
+
+
+class ConstantDiffusivity(_Model):
+    """Vertical diffusivity ``value_m2_s`` (m2/s), the same at all heights."""
+
+    profile: Literal["constant"]
+    value_m2_s: num(ge=0) = 0.0
+
+
+class TableDiffusivity(_Model):
+    """Vertical diffusivity (m2/s) tabulated against height above the bed (m);
+    interpolated linearly between the rows."""
+
+    profile: Literal["table"]
+    height_above_bed_m: list[num(ge=0)] = Field(min_length=2)
+    value_m2_s: list[num(ge=0)] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _table(self) -> "TableDiffusivity":
+        if not _increasing(self.height_above_bed_m):
+            raise fail(f"must be strictly increasing, got {show(self.height_above_bed_m)}",
+                       at=["height_above_bed_m"])
+        if len(self.value_m2_s) != len(self.height_above_bed_m):
+            raise fail(f"must have as many values as height_above_bed_m ({len(self.height_above_bed_m)}), "
+                       f"got {len(self.value_m2_s)}", at=["value_m2_s"])
+        return self
+
+
+class TurbulenceSpec(_Model):
+    """Eddy diffusivities (m2/s): ``horizontal_m2_s`` and a ``vertical`` profile."""
+
+    horizontal_m2_s: num(ge=0) = 0.0
+    vertical: Annotated[Union[ConstantDiffusivity, TableDiffusivity], Field(discriminator="profile")] = \
+        ConstantDiffusivity(profile="constant")

@@ -1,0 +1,110 @@
+"""Scenario models of the numerics and output: particles, grid, thresholds, output files."""
+import math
+from pathlib import Path
+
+from pydantic import Field, StrictBool, ValidationInfo, field_validator, model_validator
+
+from .errors import fail, show
+from .values import MAX_CELLS, REL_TOL, ExtentM, FilePath, _increasing, _Model, _resolve, _whole_multiple, integer, num
+
+
+class ParticlesSpec(_Model):
+    """Number of particles released over the whole run, and the random seed."""
+
+    count: integer(ge=1, le=100_000_000)
+    seed: integer(ge=0, le=2**63 - 1) = 0
+
+
+class GridSpec(_Model):
+    """The output grid: cells of ``resolution_m`` over ``extent_m`` [x min, x max, y min,
+    y max] (m, local frame); near-bed layers bounded by ``layers_above_bed_m`` (m above
+    the bed); optional midwater cells bounded by ``depth_levels_m`` (m below the surface)."""
+
+    resolution_m: num(gt=0)
+    extent_m: ExtentM
+    layers_above_bed_m: list[num(ge=0)] = Field(default=[0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0], min_length=2)
+    depth_levels_m: list[num(gt=0)] | None = Field(default=None, min_length=2)
+
+    @model_validator(mode="after")
+    def _grid(self) -> "GridSpec":
+        x0, x1, y0, y1 = self.extent_m
+        counts = []
+        for lo, hi, axis in ((x0, x1, "x"), (y0, y1, "y")):
+            if not lo < hi:
+                raise fail(f"{axis} min must be < {axis} max, got {show(list(self.extent_m))}", at=["extent_m"])
+            span = hi - lo
+            if not math.isfinite(span) or span / self.resolution_m > MAX_CELLS:
+                raise fail(f"more than {MAX_CELLS:,} cells; use a larger resolution_m or a smaller extent_m, "
+                           f"got resolution_m {show(self.resolution_m)}", at=["resolution_m"])
+            n = _whole_multiple(span, self.resolution_m)
+            if n is None:
+                raise fail(f"{axis} span ({show(span)} m) must be a whole multiple of resolution_m "
+                           f"({show(self.resolution_m)} m), got {show(list(self.extent_m))}", at=["extent_m"])
+            counts.append(n)
+        if counts[0] * counts[1] > MAX_CELLS:
+            raise fail(f"{counts[0]} x {counts[1]} cells is more than {MAX_CELLS:,}; use a larger "
+                       f"resolution_m or a smaller extent_m, got {show(self.resolution_m)}", at=["resolution_m"])
+        for key in ("layers_above_bed_m", "depth_levels_m"):
+            values = getattr(self, key)
+            if values is not None and not _increasing(values):
+                raise fail(f"must be strictly increasing, got {show(values)}", at=[key])
+        return self
+
+    @property
+    def nx(self) -> int:
+        return round((self.extent_m[1] - self.extent_m[0]) / self.resolution_m)
+
+    @property
+    def ny(self) -> int:
+        return round((self.extent_m[3] - self.extent_m[2]) / self.resolution_m)
+
+    @property
+    def n_layers(self) -> int:
+        """Number of near-bed layers (one fewer than their bounds)."""
+        return len(self.layers_above_bed_m) - 1
+
+    @property
+    def n_depth_cells(self) -> int:
+        """Number of midwater depth cells (0 without depth_levels_m)."""
+        return len(self.depth_levels_m) - 1 if self.depth_levels_m else 0
+
+    def contains(self, x: float, y: float) -> bool:
+        """Whether (x, y) lies in the extent, edges included (NaN never does)."""
+        x0, x1, y0, y1 = self.extent_m
+        tol = REL_TOL * max(abs(x0), abs(x1), abs(y0), abs(y1), 1.0)  # trig round-off on track corners
+        return x0 - tol <= x <= x1 + tol and y0 - tol <= y <= y1 + tol
+
+
+class Thresholds(_Model):
+    """Impact thresholds: deposit thickness (mm) and suspended sediment (mg/L)."""
+
+    deposit_mm: list[num(gt=0)] = Field(default=[0.1, 1.0, 10.0], min_length=1)
+    ssc_mg_l: list[num(gt=0)] = Field(default=[1.0, 10.0], min_length=1)
+
+    @model_validator(mode="after")
+    def _sorted(self) -> "Thresholds":
+        for key in ("deposit_mm", "ssc_mg_l"):
+            if not _increasing(getattr(self, key)):
+                raise fail(f"must be strictly increasing, got {show(getattr(self, key))}", at=[key])
+        return self
+
+    @property
+    def deposit_m(self) -> list[float]:
+        return [v / 1000.0 for v in self.deposit_mm]
+
+    @property
+    def ssc_kg_m3(self) -> list[float]:
+        return [v / 1000.0 for v in self.ssc_mg_l]  # mg/L = g/m3
+
+
+class OutputSpec(_Model):
+    """Where results go (relative to the scenario file's folder) and what is written."""
+
+    directory: FilePath = Field(default=Path("outputs"), validate_default=True)
+    trajectories: StrictBool = False
+    maps: StrictBool = False
+
+    @field_validator("directory")
+    @classmethod
+    def _resolve_directory(cls, v: Path, info: ValidationInfo) -> Path:
+        return _resolve(v, info, must_exist=False)
