@@ -49,3 +49,43 @@ def make_scenario(tmp_path: Path | None = None, **changes):
 def write_scenario(path: Path, data: dict) -> Path:
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
+
+
+def write_currents_cmems(path: Path, start: str, hours: int, u, v, lon=(-117.0, -116.8), lat=(10.3, 10.5),
+                         depth=(0.0, 50.0, 100.0)) -> Path:
+    """A CMEMS-style current file (uo, vo on time, depth, latitude, longitude); u, v are f(hours since start)."""
+    import numpy as np
+    import xarray as xr
+
+    hours_since = np.arange(hours + 1, dtype=float)
+    times = np.datetime64(start) + (hours_since * 3600).astype("timedelta64[s]")
+    lons = np.linspace(*lon, 5)
+    lats = np.linspace(*lat, 5)
+    depth = np.asarray(depth, dtype=float)
+    shape = (times.size, depth.size, lats.size, lons.size)
+    uo = np.broadcast_to(np.asarray([u(h) for h in hours_since], dtype=np.float32)[:, None, None, None], shape)
+    vo = np.broadcast_to(np.asarray([v(h) for h in hours_since], dtype=np.float32)[:, None, None, None], shape)
+    dims = ("time", "depth", "latitude", "longitude")
+    xr.Dataset(
+        {"uo": (dims, uo.copy()), "vo": (dims, vo.copy())},
+        coords={"time": times, "depth": ("depth", depth, {"positive": "down", "units": "m"}),
+                "latitude": ("latitude", lats, {"units": "degrees_north"}),
+                "longitude": ("longitude", lons, {"units": "degrees_east"})},
+    ).to_netcdf(path)
+    return path
+
+
+def write_sloping_bathymetry(path: Path, depth_at_site_m: float, slope_per_degree_lon_m: float,
+                             lon=(-117.1, -116.7), lat=(10.2, 10.6)) -> Path:
+    """A GEBCO-style elevation grid (negative down) deepening eastward linearly in longitude."""
+    import numpy as np
+    import xarray as xr
+
+    lons = np.linspace(*lon, 41)
+    lats = np.linspace(*lat, 41)
+    elevation = -(depth_at_site_m + slope_per_degree_lon_m * (lons[None, :] + 116.9)) * np.ones((lats.size, 1))
+    xr.Dataset(
+        {"elevation": (("lat", "lon"), elevation, {"units": "m"})},
+        coords={"lat": ("lat", lats, {"units": "degrees_north"}), "lon": ("lon", lons, {"units": "degrees_east"})},
+    ).to_netcdf(path)
+    return path
