@@ -10,7 +10,7 @@ import typer
 from .errors import PlumeError
 
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True,
+    add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
     help="plume: sediment plumes from deep-sea nodule mining (Lagrangian particles, CF-NetCDF out).",
 )
 
@@ -80,6 +80,12 @@ def run_command(
     from .summary import summary_lines
 
     scenario = _load(scenario_path, output, particles, seed)
+    if threads is not None:
+        import numba
+
+        if threads > numba.config.NUMBA_NUM_THREADS:
+            raise PlumeError(f"--threads: {threads} is more than the {numba.config.NUMBA_NUM_THREADS} "
+                             "threads available (NUMBA_NUM_THREADS)")
     if scenario.output.trajectories:
         typer.echo("plume: note: output.trajectories is not available yet; no trajectory file is written", err=True)
     if scenario.output.maps:

@@ -25,7 +25,7 @@ from .kernels.accumulate import bin_suspended, book_boundary_events
 from .kernels.random import seed_key
 from .kernels.step import step_particles
 from .sediment import settling_speeds
-from .sources import ReleaseSchedule, release_schedule
+from .sources import ReleaseSchedule, release_schedule  # noqa: F401
 
 __all__ = ["Simulation", "RunResult", "run", "kernels"]
 
@@ -47,10 +47,16 @@ class ParticleState:
 
     @classmethod
     def from_schedule(cls, schedule: ReleaseSchedule) -> "ParticleState":
+        # takes the schedule's arrays over: release positions become the initial state
         return cls(
-            schedule.x_m.copy(), schedule.y_m.copy(), schedule.z_m.copy(), schedule.mass_kg,
+            schedule.x_m, schedule.y_m, schedule.z_m, schedule.mass_kg,
             schedule.class_index, np.zeros(schedule.count, dtype=np.int8), schedule.time_s,
         )
+
+    @property
+    def bytes_per_particle(self) -> int:
+        return sum(a.itemsize for a in (self.x_m, self.y_m, self.z_m, self.mass_kg, self.class_index,
+                                         self.status, self.release_time_s))
 
     def count(self, code) -> int:
         return int(np.count_nonzero(self.status == code))
@@ -76,8 +82,7 @@ class Simulation:
         self.projection = LocalProjection(float(scenario.site.lon), float(scenario.site.lat))
         self.grid = output_grid_from_spec(scenario.grid)
         self.environment: Environment = build_environment(scenario, self.projection, self.grid)
-        self.schedule = release_schedule(scenario, self.environment.seabed)
-        self.particles = ParticleState.from_schedule(self.schedule)
+        self.particles = ParticleState.from_schedule(release_schedule(scenario, self.environment.seabed))
         self.settling_m_s = settling_speeds(scenario.sediment)
         t = scenario.time
         self.dt_s = float(t.step_s)

@@ -21,7 +21,7 @@ def summary_lines(result) -> list[str]:
         j, i = np.unravel_index(np.nanargmax(thickness), thickness.shape)
         lines.append(
             f"  largest deposit  {1000.0 * thickness[j, i]:14.4g} mm at x = {float(ds.x[i]):.0f} m, "
-            f"y = {float(ds.y[j]):.0f} m ({float(ds.lon[j, i]):.4f} E, {float(ds.lat[j, i]):.4f} N)"
+            f"y = {float(ds.y[j]):.0f} m (lon {float(ds.lon[j, i]):.4f}, lat {float(ds.lat[j, i]):.4f})"
         )
     else:
         lines.append("  largest deposit               0 mm")

@@ -1,0 +1,73 @@
+"""Particle-steps per second and memory of plume's full-physics step.
+
+The default scenario's kernels (3-D RK4 in tides with a log bottom layer,
+horizontal and vertical random walks with a K(z) profile, settling, the seabed)
+with every particle released at once, timed apart from setup and compilation.
+
+    python benchmarks/bench_step.py                      # 1e5 and 1e6 particles, 1 and 2 threads
+    python benchmarks/bench_step.py --particles 1e6 --steps 50
+"""
+from __future__ import annotations
+
+import argparse
+import platform
+import resource
+import time
+import tracemalloc
+from pathlib import Path
+
+import numba
+import numpy as np
+
+from plume.scenario import load_scenario
+from plume.solver import Simulation
+
+DEFAULT = Path(__file__).resolve().parents[1] / "configs" / "default.yaml"
+
+
+def measure(scenario_path: Path, n_particles: int, n_steps: int, threads: list[int]) -> list[dict]:
+    scenario = load_scenario(scenario_path).with_overrides(particles=n_particles)
+    tracemalloc.start()
+    sim = Simulation(scenario)
+    sim.release_due(np.inf)  # everything in the water at once: the steady cost of a step
+    sim.step(0)  # compile (or load the cache) outside the timing
+    setup_peak = tracemalloc.get_traced_memory()[1]
+    rows = []
+    for n_threads in threads:
+        numba.set_num_threads(n_threads)
+        active = int(np.count_nonzero(sim.particles.status == 1))
+        started = time.perf_counter()
+        for step in range(1, n_steps + 1):
+            sim.step(step)
+        elapsed = time.perf_counter() - started
+        rows.append({
+            "particles": n_particles, "threads": n_threads,
+            "particle_steps_per_s": active * n_steps / elapsed,
+            "bytes_per_particle_state": sim.particles.bytes_per_particle,
+            "traced_peak_bytes_per_particle": setup_peak / n_particles,
+        })
+    tracemalloc.stop()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scenario", type=Path, default=DEFAULT)
+    parser.add_argument("--particles", type=float, nargs="+", default=[1e5, 1e6])
+    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, numba.config.NUMBA_NUM_THREADS])
+    args = parser.parse_args()
+    print(f"machine: {platform.processor() or platform.machine()}, {numba.config.NUMBA_NUM_THREADS} cores, "
+          f"numba {numba.__version__}, numpy {np.__version__}")
+    print("| particles | threads | particle-steps/s | state bytes/particle | peak traced bytes/particle |")
+    print("|---:|---:|---:|---:|---:|")
+    for n in args.particles:
+        for row in measure(args.scenario, int(n), args.steps, sorted(set(args.threads))):
+            print(f"| {row['particles']:.0e} | {row['threads']} | {row['particle_steps_per_s']:.3g} | "
+                  f"{row['bytes_per_particle_state']} | {row['traced_peak_bytes_per_particle']:.0f} |")
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"process peak resident memory: {peak_mib:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
