@@ -115,8 +115,16 @@ def build_dataset(simulation) -> xr.Dataset:
     return ds
 
 
+def _creation_time() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH when set (reproducible-builds convention): then equal runs give equal bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
 def _global_attributes(sc, lon, lat, output_s, simulation) -> dict:
-    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    now = _creation_time().isoformat()
     start = sc.time.start.astimezone(timezone.utc)
     end = start + np.timedelta64(int(round(output_s[-1])), "s").astype(object)
     return {
