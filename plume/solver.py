@@ -186,12 +186,28 @@ def run(scenario, *, progress: bool = False, write: bool = True, threads: int | 
 
     if threads is not None:
         numba.set_num_threads(int(threads))
+    path = Path(scenario.output.directory) / f"{scenario.name}.nc"
+    if write:
+        _check_writable(path)
     started = wallclock.perf_counter()
     simulation = Simulation(scenario)
     simulation.run(progress=progress)
     dataset = build_dataset(simulation)
-    path = None
     if write:
-        path = Path(scenario.output.directory) / f"{scenario.name}.nc"
         write_dataset(dataset, path)
-    return RunResult(scenario, simulation, dataset, path, wallclock.perf_counter() - started)
+    return RunResult(scenario, simulation, dataset, path if write else None, wallclock.perf_counter() - started)
+
+
+def _check_writable(path: Path) -> None:
+    """Fail before the run, not after it, when the output could not be written."""
+    import os
+
+    from .errors import PlumeError
+
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise PlumeError(f"output.directory: cannot write to {path.parent} ({folder} is not a writable folder)")
+    if path.exists() and path.is_dir():
+        raise PlumeError(f"output: {path} is a folder; cannot write the result file there")

@@ -270,3 +270,10 @@ def test_mutated_scenarios_never_give_a_traceback(tmp_path, data):
     assert "Traceback" not in result.output
     if result.exit_code != 0:
         assert_one_line_error(result)
+
+
+def test_unwritable_output_fails_before_the_run(tmp_path):
+    path = write(tmp_path)
+    (tmp_path / "blocker").write_text("a file where a folder should be")
+    line = assert_one_line_error(runner.invoke(app, ["run", str(path), "-q", "-o", str(tmp_path / "blocker" / "x")]))
+    assert "output.directory" in line
