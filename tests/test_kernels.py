@@ -23,7 +23,7 @@ def linear_current_grid():
     T, Z, Y, X = np.meshgrid(t, z, y, x, indexing="ij")
     u = 0.1 + 1e-4 * X - 2e-4 * Y + 1e-3 * (Z + 4000) + 1e-5 * T
     return CurrentGrid(t, x0, dx, y0, dy, z, u.astype(np.float64), (-u).astype(np.float64),
-                       (1e-6 * T).astype(np.float64), 0.0, 0.0)
+                       (1e-6 * T).astype(np.float64), 0.0, 0.0, True)
 
 
 def test_gridded_velocity_is_exact_for_fields_linear_in_space_and_time():

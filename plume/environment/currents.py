@@ -61,7 +61,7 @@ def empty_current_grid(bottom_roughness_m: float = 0.0, log_layer_height_m: floa
         time_s=np.zeros(1), x0_m=0.0, dx_m=1.0, y0_m=0.0, dy_m=1.0, z_m=np.zeros(1),
         u_m_s=zeros, v_m_s=zeros.copy(), w_m_s=zeros.copy(),
         bottom_roughness_m=float(bottom_roughness_m or 0.0),
-        log_layer_height_m=float(log_layer_height_m),
+        log_layer_height_m=float(log_layer_height_m), has_vertical_velocity=False,
     )
 
 

@@ -232,5 +232,5 @@ def currents_from_file(path, projection, extent_m, start: datetime, duration_s: 
         x0_m=float(xs[0]), dx_m=float(xs[1] - xs[0]), y0_m=float(ys[0]), dy_m=float(ys[1] - ys[0]),
         z_m=np.ascontiguousarray(z, dtype=np.float64),
         u_m_s=out["u"], v_m_s=out["v"], w_m_s=out["w"],
-        bottom_roughness_m=0.0, log_layer_height_m=0.0,
+        bottom_roughness_m=0.0, log_layer_height_m=0.0, has_vertical_velocity="w" in arrays,
     )

@@ -39,6 +39,7 @@ class CurrentGrid(NamedTuple):
     w_m_s: np.ndarray  # (nt, nz, ny, nx) float32, upward (zeros when the source has none)
     bottom_roughness_m: float  # z0 of the log layer; 0 means no log layer
     log_layer_height_m: float  # above this height the log factor is 1
+    has_vertical_velocity: bool = True  # False: w is all zeros and the kernels skip it
 
 
 class Turbulence(NamedTuple):

@@ -5,7 +5,7 @@ fields cover the model domain, so clamping only ever acts on the last
 fraction of a cell or on a dimension of size one.
 """
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 
 @njit(cache=True, inline="always")
@@ -56,19 +56,32 @@ def seabed_depth(seabed, x, y):
 
 
 @njit(cache=True, inline="always")
-def _trilinear(a, t, k, k1, fz, j, j1, fy, i, i1, fx):
-    lower = (1.0 - fy) * ((1.0 - fx) * a[t, k, j, i] + fx * a[t, k, j, i1]) + fy * (
+def _bilinear(a, t, k, j, j1, fy, i, i1, fx):
+    return (1.0 - fy) * ((1.0 - fx) * a[t, k, j, i] + fx * a[t, k, j, i1]) + fy * (
         (1.0 - fx) * a[t, k, j1, i] + fx * a[t, k, j1, i1]
     )
-    upper = (1.0 - fy) * ((1.0 - fx) * a[t, k1, j, i] + fx * a[t, k1, j, i1]) + fy * (
-        (1.0 - fx) * a[t, k1, j1, i] + fx * a[t, k1, j1, i1]
-    )
-    return (1.0 - fz) * lower + fz * upper
+
+
+@njit(cache=True, inline="always")
+def _spatial(a, t, k, k1, fz, j, j1, fy, i, i1, fx):
+    """Trilinear, or bilinear when the field has a single level (2-D currents, synthetic grids)."""
+    lower = _bilinear(a, t, k, j, j1, fy, i, i1, fx)
+    if k1 == k:
+        return lower
+    return (1.0 - fz) * lower + fz * _bilinear(a, t, k1, j, j1, fy, i, i1, fx)
+
+
+@njit(cache=True, inline="always")
+def _space_time(a, t0, t1, ft, k, k1, fz, j, j1, fy, i, i1, fx):
+    value = _spatial(a, t0, k, k1, fz, j, j1, fy, i, i1, fx)
+    if ft > 0.0:
+        value += ft * (_spatial(a, t1, k, k1, fz, j, j1, fy, i, i1, fx) - value)
+    return value
 
 
 @njit(cache=True, inline="always")
 def gridded_velocity(currents, time_index, time_fraction, x, y, z):
-    """(u, v, w) in m/s from the gridded currents: linear in time, trilinear in space."""
+    """(u, v, w) in m/s from the gridded currents: linear in time, trilinear in x, y, z."""
     nt, nz, ny, nx = currents.u_m_s.shape
     i, fx = regular_index(x, currents.x0_m, currents.dx_m, nx)
     j, fy = regular_index(y, currents.y0_m, currents.dy_m, ny)
@@ -79,13 +92,11 @@ def gridded_velocity(currents, time_index, time_fraction, x, y, z):
     t0 = time_index
     t1 = min(time_index + 1, nt - 1)
     ft = time_fraction
-    u = (1.0 - ft) * _trilinear(currents.u_m_s, t0, k, k1, fz, j, j1, fy, i, i1, fx)
-    v = (1.0 - ft) * _trilinear(currents.v_m_s, t0, k, k1, fz, j, j1, fy, i, i1, fx)
-    w = (1.0 - ft) * _trilinear(currents.w_m_s, t0, k, k1, fz, j, j1, fy, i, i1, fx)
-    if ft > 0.0:
-        u += ft * _trilinear(currents.u_m_s, t1, k, k1, fz, j, j1, fy, i, i1, fx)
-        v += ft * _trilinear(currents.v_m_s, t1, k, k1, fz, j, j1, fy, i, i1, fx)
-        w += ft * _trilinear(currents.w_m_s, t1, k, k1, fz, j, j1, fy, i, i1, fx)
+    u = _space_time(currents.u_m_s, t0, t1, ft, k, k1, fz, j, j1, fy, i, i1, fx)
+    v = _space_time(currents.v_m_s, t0, t1, ft, k, k1, fz, j, j1, fy, i, i1, fx)
+    w = 0.0
+    if currents.has_vertical_velocity:
+        w = _space_time(currents.w_m_s, t0, t1, ft, k, k1, fz, j, j1, fy, i, i1, fx)
     return u, v, w
 
 
@@ -121,3 +132,19 @@ def seabed_depth_many(seabed, x, y):
     for p in range(x.size):
         out[p] = seabed_depth(seabed, x[p], y[p])
     return out
+
+
+@njit(cache=True, parallel=True)
+def blend_snapshots(snapshots, stage_index, stage_fraction, out):
+    """out[s] = snapshots at stage s's time, linear between the bracketing snapshots (nt, ...) -> (3, ...)."""
+    nt = snapshots.shape[0]
+    flat_in = snapshots.reshape(nt, -1)
+    flat_out = out.reshape(out.shape[0], -1)
+    n = flat_in.shape[1]
+    for s in range(out.shape[0]):
+        i0 = stage_index[s]
+        i1 = min(i0 + 1, nt - 1)
+        f = np.float32(stage_fraction[s])
+        for c in prange(n):
+            a = flat_in[i0, c]
+            flat_out[s, c] = a + f * (flat_in[i1, c] - a)

@@ -10,14 +10,14 @@ from . import status as st
 from .advect import rk4_displacement
 from .diffuse import horizontal_step, vertical_step
 from .interpolate import seabed_depth
-from .random import draw_bits, particle_stream, two_gaussians, two_uniforms
+from .random import draw_bits, gaussian, particle_stream, two_uniforms
 from .seabed import bed_crossing_fraction, outside_domain, reflect_at_surface
 from .settle import settling_step
 
-DRAWS_PER_STEP = 3  # two Gaussian pairs and one uniform pair per particle and step
+DRAWS_PER_STEP = 4  # three Gaussians (x, y, z) and one uniform pair per particle and step
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, fastmath={"contract", "arcp", "nsz"})
 def step_particles(
     x, y, z, status, class_index, n_released,
     seabed, currents, turbulence, clock, settling_m_s, deposition_probability,
@@ -35,27 +35,27 @@ def step_particles(
         x0 = x[p]
         y0 = y[p]
         z0 = z[p]
-        height0 = z0 + seabed_depth(seabed, x0, y0)
 
         dx, dy, dz = rk4_displacement(currents, seabed, clock, x0, y0, z0, dt)
 
         stream = particle_stream(key, p)
-        gx, gy = two_gaussians(draw_bits(stream, counter))
-        gz, _ = two_gaussians(draw_bits(stream, counter + 1))
-        wx, wy = horizontal_step(turbulence.horizontal_m2_s, dt, gx, gy)
+        wx, wy = horizontal_step(
+            turbulence.horizontal_m2_s, dt, gaussian(stream, counter), gaussian(stream, counter + 1)
+        )
         x1 = x0 + dx + wx
         y1 = y0 + dy + wy
         depth1 = seabed_depth(seabed, x1, y1)
         height1 = z0 + dz + depth1
-        height1 += vertical_step(turbulence, height1, dt, gz)
+        height1 += vertical_step(turbulence, height1, dt, gaussian(stream, counter + 2))
         height1 += settling_step(settling_m_s, class_index[p], dt)
 
         if height1 <= 0.0:
             deposits = deposition_probability >= 1.0
             if not deposits:
-                chance, _ = two_uniforms(draw_bits(stream, counter + 2))
+                chance, _ = two_uniforms(draw_bits(stream, counter + 3))
                 deposits = chance < deposition_probability
             if deposits:
+                height0 = z0 + seabed_depth(seabed, x0, y0)  # only needed here: not computed every step
                 f = bed_crossing_fraction(height0, height1)
                 xd = x0 + f * (x1 - x0)
                 yd = y0 + f * (y1 - y0)
