@@ -8,7 +8,7 @@ from plume.environment.fields import CurrentGrid, SeabedGrid, Turbulence
 from plume.kernels.interpolate import (
     gridded_velocity, log_layer_factor, seabed_depth, seabed_depth_many, vertical_diffusivity,
 )
-from plume.kernels.random import draw_bits, particle_stream, seed_key, two_gaussians, two_uniforms
+from plume.kernels.random import draw_bits, gaussian, particle_stream, seed_key, two_uniforms
 from plume.sediment import stokes_settling_m_s
 
 
@@ -114,7 +114,7 @@ def _draws(key, n_particles, n_counters):
         for c in range(n_counters):
             bits = draw_bits(stream, c)
             uniforms[p, c, 0], uniforms[p, c, 1] = two_uniforms(bits)
-            gaussians[p, c, 0], gaussians[p, c, 1] = two_gaussians(bits)
+            gaussians[p, c, 0], gaussians[p, c, 1] = gaussian(stream, 2 * c), gaussian(stream, 2 * c + 1)
     return uniforms, gaussians
 
 
@@ -145,3 +145,34 @@ def test_stokes_settling_speed():
     assert w == pytest.approx(1605 * 9.81 * 63e-6**2 / (18 * 1.8e-3), rel=1e-12)
     assert w == pytest.approx(1.93e-3, rel=0.01)
     assert stokes_settling_m_s(2 * 63e-6, 2650.0, 1045.0, 1.8e-3) == pytest.approx(4 * w)
+
+
+@njit
+def _ziggurat_sample(key, n):
+    out = np.empty(n)
+    for p in range(n):
+        out[p] = gaussian(particle_stream(key, p), 5)
+    return out
+
+
+def test_ziggurat_gaussians_have_the_normal_distribution_and_tails():
+    from scipy import stats
+
+    g = _ziggurat_sample(seed_key(9), 2_000_000)
+    assert np.array_equal(g[:1000], _ziggurat_sample(seed_key(9), 1000))  # a function of the counter
+    assert g.mean() == pytest.approx(0.0, abs=0.003)
+    assert g.var() == pytest.approx(1.0, rel=0.003)
+    assert stats.kstest(g, "norm").pvalue > 1e-3
+    for a in (1.0, 2.0, 3.0, 3.5, 4.0):  # the wedges and the tail beyond r = 3.44 are sampled right
+        expected = 2 * stats.norm.sf(a)
+        observed = np.mean(np.abs(g) > a)
+        assert observed == pytest.approx(expected, rel=5 / np.sqrt(expected * g.size) + 0.01), a
+
+
+def test_blending_snapshots_to_stage_times_is_linear_in_time():
+    from plume.kernels.interpolate import blend_snapshots
+
+    snapshots = np.stack([np.full((2, 3, 4), float(k) ** 2, np.float32) for k in range(5)])
+    out = np.empty((3, 2, 3, 4), np.float32)
+    blend_snapshots(snapshots, np.array([1, 1, 3]), np.array([0.25, 0.75, 1.0]), out)
+    np.testing.assert_allclose(out[:, 0, 0, 0], [1 + 0.25 * 3, 1 + 0.75 * 3, 16.0])

@@ -18,7 +18,6 @@ from numba import njit
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
-_TWO_PI = 2.0 * np.pi
 _INV_2_32 = 1.0 / 4294967296.0
 
 
@@ -52,15 +51,6 @@ def two_uniforms(bits):
     hi = np.float64(bits >> np.uint64(32))
     lo = np.float64(bits & np.uint64(0xFFFFFFFF))
     return (hi + 0.5) * _INV_2_32, (lo + 0.5) * _INV_2_32
-
-
-@njit(cache=True, inline="always")
-def two_gaussians(bits):
-    """Two independent standard normals by Box-Muller (exact, no rejection loop)."""
-    u1, u2 = two_uniforms(bits)
-    r = np.sqrt(-2.0 * np.log(u1))
-    a = _TWO_PI * u2
-    return r * np.cos(a), r * np.sin(a)
 
 
 def _ziggurat_tables(layers: int = 128, r: float = 3.442619855899, area: float = 9.91256303526217e-3):
