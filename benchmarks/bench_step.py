@@ -61,10 +61,16 @@ def main() -> None:
           f"numba {numba.__version__}, numpy {np.__version__}")
     print("| particles | threads | particle-steps/s | state bytes/particle | peak traced bytes/particle |")
     print("|---:|---:|---:|---:|---:|")
+    measure(args.scenario, 1000, 1, [1])  # compile first, so compiler memory is not traced below
+    peaks = {}
     for n in args.particles:
         for row in measure(args.scenario, int(n), args.steps, sorted(set(args.threads))):
+            peaks[row["particles"]] = row["traced_peak_bytes_per_particle"] * row["particles"]
             print(f"| {row['particles']:.0e} | {row['threads']} | {row['particle_steps_per_s']:.3g} | "
                   f"{row['bytes_per_particle_state']} | {row['traced_peak_bytes_per_particle']:.0f} |")
+    if len(peaks) > 1:
+        (n0, p0), (n1, p1) = sorted(peaks.items())[0], sorted(peaks.items())[-1]
+        print(f"peak traced memory per added particle (beyond the fields and grids): {(p1 - p0) / (n1 - n0):.0f} bytes")
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process peak resident memory: {peak_mib:.0f} MiB")
 

@@ -143,8 +143,17 @@ def release_schedule(scenario, seabed) -> ReleaseSchedule:
             else:
                 x, y, z = _discharge_positions(source, s_index, n, seabed)
             mass = np.full(n, masses[s_index] * fractions[c_index] / n)
-            parts.append((times, x, y, z, mass, np.full(n, c_index, np.int16), np.full(n, s_index, np.int16)))
+            parts.append([times, x, y, z, mass, np.full(n, c_index, np.int16), np.full(n, s_index, np.int16)])
 
-    columns = [np.concatenate(col) for col in zip(*parts)]
-    order = np.argsort(columns[0], kind="stable")
-    return ReleaseSchedule(*(np.ascontiguousarray(col[order]) for col in columns))
+    # one column at a time, dropping the pieces as we go: peak memory stays near one copy of the state
+    order = None
+    columns = []
+    for c in range(len(parts[0])):
+        column = np.concatenate([part[c] for part in parts])
+        for part in parts:
+            part[c] = None
+        if order is None:
+            order = np.argsort(column, kind="stable")
+        columns.append(np.ascontiguousarray(column[order]))
+        del column
+    return ReleaseSchedule(*columns)
