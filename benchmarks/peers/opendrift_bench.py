@@ -87,8 +87,8 @@ def main():
     lat = np.asarray(res.lat.isel(time=-1))
     stats = C.cloud_stats(lon, lat)
     rec = C.report(f"opendrift {version} (OceanDrift, {scheme})", n, steps, setup, step, output_s, stats,
-                   threads=1, import_rss_mib=import_rss, run_s=round(run_s, 4), output_times=int(res.sizes["time"]),
-                   reader_s=round(timing.get("main loop:readers", timing.get("main loop:readers:", 0.0)), 3))
+                   threads=1, import_rss_mib=import_rss, run_s=round(run_s, 4),
+                   output_times=int(res.sizes["time"]))
     return rec
 
 
