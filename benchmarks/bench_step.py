@@ -40,7 +40,11 @@ def measure(scenario_path: Path, n_particles: int, n_steps: int, threads: list[i
         for step in range(n_steps):
             sim.step(step)
         elapsed = time.perf_counter() - started
+        started = time.perf_counter()
+        sim.record(0)  # SSC binning, deposits and budget at one output time (serial, particle order)
+        record_s = time.perf_counter() - started
         rows.append({
+            "record_s": record_s,
             "particles": n_particles, "threads": n_threads,
             "particle_steps_per_s": active * n_steps / elapsed,
             "bytes_per_particle_state": sim.particles.bytes_per_particle,
@@ -59,14 +63,16 @@ def main() -> None:
     args = parser.parse_args()
     print(f"machine: {platform.processor() or platform.machine()}, {numba.config.NUMBA_NUM_THREADS} cores, "
           f"numba {numba.__version__}, numpy {np.__version__}")
-    print("| particles | threads | particle-steps/s | state bytes/particle | peak traced bytes/particle |")
-    print("|---:|---:|---:|---:|---:|")
+    print("| particles | threads | particle-steps/s | SSC accumulation s per output | state bytes/particle "
+          "| peak traced bytes/particle |")
+    print("|---:|---:|---:|---:|---:|---:|")
     measure(args.scenario, 1000, 1, [1])  # compile first, so compiler memory is not traced below
     peaks = {}
     for n in args.particles:
         for row in measure(args.scenario, int(n), args.steps, sorted(set(args.threads))):
             peaks[row["particles"]] = row["traced_peak_bytes_per_particle"] * row["particles"]
             print(f"| {row['particles']:.0e} | {row['threads']} | {row['particle_steps_per_s']:.3g} | "
+                  f"{row['record_s']:.3f} | "
                   f"{row['bytes_per_particle_state']} | {row['traced_peak_bytes_per_particle']:.0f} |")
     if len(peaks) > 1:
         (n0, p0), (n1, p1) = sorted(peaks.items())[0], sorted(peaks.items())[-1]
