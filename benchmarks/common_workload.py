@@ -59,7 +59,7 @@ def main() -> None:
     n = int(args.particles)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        field = args.field or workload.write_workload(tmp / "workload.nc")
+        field = args.field.resolve() if args.field else workload.write_workload(tmp / "workload.nc")
         started = time.perf_counter()
         sim = Simulation(scenario_from_dict(scenario_for(n, field, tmp / "out"), tmp))
         sim.compile()

@@ -148,7 +148,7 @@ def _global_attributes(sc, lon, lat, output_s, simulation) -> dict:
         "time_coverage_end": end.isoformat(),
         "site_lon": float(sc.site.lon),
         "site_lat": float(sc.site.lat),
-        "particles_released": int(simulation.particles.n_released),
+        "particles_released": int(simulation.particles_released),
         "particle_seed": int(sc.particles.seed),
         "scenario": sc.source_text,
     }

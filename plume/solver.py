@@ -34,7 +34,8 @@ BUDGET_RELATIVE_TOLERANCE = 1e-12
 
 @dataclass
 class ParticleState:
-    """Struct of arrays, in release order; the index is the particle id used by the random streams."""
+    """Struct of arrays, in release order. `particle_id` keys each particle's random stream, so it
+    survives compaction; particles [0, n_released) are in the water or finished since the last compaction."""
 
     x_m: np.ndarray
     y_m: np.ndarray
@@ -43,7 +44,10 @@ class ParticleState:
     class_index: np.ndarray
     status: np.ndarray
     release_time_s: np.ndarray
+    particle_id: np.ndarray
     n_released: int = 0
+
+    ARRAYS = ("x_m", "y_m", "z_m", "mass_kg", "class_index", "status", "release_time_s", "particle_id")
 
     @classmethod
     def from_schedule(cls, schedule: ReleaseSchedule) -> "ParticleState":
@@ -51,12 +55,22 @@ class ParticleState:
         return cls(
             schedule.x_m, schedule.y_m, schedule.z_m, schedule.mass_kg,
             schedule.class_index, np.zeros(schedule.count, dtype=np.int8), schedule.time_s,
+            np.arange(schedule.count, dtype=np.int32),
         )
 
     @property
     def bytes_per_particle(self) -> int:
-        return sum(a.itemsize for a in (self.x_m, self.y_m, self.z_m, self.mass_kg, self.class_index,
-                                         self.status, self.release_time_s))
+        return sum(getattr(self, name).itemsize for name in self.ARRAYS)
+
+    def compact(self) -> int:
+        """Drop deposited and exited particles from the arrays, keeping order; returns how many left."""
+        keep = (self.status != st.DEPOSITED) & (self.status != st.EXITED)
+        removed = int(keep.size - np.count_nonzero(keep))
+        if removed:
+            for name in self.ARRAYS:  # one array at a time: the peak stays near one extra column
+                setattr(self, name, np.ascontiguousarray(getattr(self, name)[keep]))
+            self.n_released -= removed
+        return removed
 
     def count(self, code) -> int:
         return int(np.count_nonzero(self.status == code))
@@ -97,6 +111,10 @@ class Simulation:
         self.key = seed_key(int(scenario.particles.seed))
         self.domain = (self.grid.x_min_m, self.grid.x_max_m, self.grid.y_min_m, self.grid.y_max_m)
         self.deposition_probability = float(scenario.sediment.deposition_probability)
+        self.particles_released = 0
+        self.finished_in_arrays = 0  # deposited or exited, not yet compacted away
+        # compact once at least this many particles have finished and they are half the released ones
+        self.compact_after_finished = 100_000
         self.released_kg = 0.0
         self.deposited_kg = 0.0
         self.exited_kg = 0.0
@@ -120,6 +138,7 @@ class Simulation:
         if end > p.n_released:
             p.status[p.n_released:end] = st.ACTIVE
             self.released_kg += float(np.sum(p.mass_kg[p.n_released:end]))
+            self.particles_released += end - p.n_released
             p.n_released = end
 
     def step(self, step_index: int) -> None:
@@ -128,19 +147,23 @@ class Simulation:
         env = self.environment
         currents, clock = env.step_fields(t_s, self.dt_s)
         step_particles(
-            p.x_m, p.y_m, p.z_m, p.status, p.class_index, p.n_released,
+            p.x_m, p.y_m, p.z_m, p.status, p.class_index, p.particle_id, p.n_released,
             env.seabed, currents, env.turbulence, clock,
             self.settling_m_s, self.deposition_probability, self.domain, self.dt_s,
             self.key, step_index,
         )
         g = self.grid
-        deposited, exited = book_boundary_events(
+        self.particle_steps += p.n_released - self.finished_in_arrays
+        deposited, exited, finished = book_boundary_events(
             p.x_m, p.y_m, p.status, p.mass_kg, p.n_released, g.x_min_m, g.y_min_m,
             g.resolution_m, self.accumulators.deposit_kg,
         )
         self.deposited_kg += deposited
         self.exited_kg += exited
-        self.particle_steps += p.n_released
+        self.finished_in_arrays += finished
+        if self.finished_in_arrays >= max(self.compact_after_finished, p.n_released // 2):
+            p.compact()  # deposited particles leave the active set and free their memory
+            self.finished_in_arrays = 0
 
     def record(self, output_index: int) -> None:
         p = self.particles
@@ -173,11 +196,7 @@ class Simulation:
                 self.step(n)
                 bar.update(1)
                 if n % 20 == 0:
-                    bar.set_postfix(active=self.particles.n_released - self.deposited_or_exited(), refresh=False)
-
-    def deposited_or_exited(self) -> int:
-        s = self.particles.status[: self.particles.n_released]
-        return int(np.count_nonzero((s == st.DEPOSITED) | (s == st.EXITED)))
+                    bar.set_postfix(active=self.particles.n_released - self.finished_in_arrays, refresh=False)
 
 
 @dataclass

@@ -30,7 +30,7 @@ def summary_lines(result) -> list[str]:
         lines.append(f"  area >= {1000.0 * threshold:g} mm deposit: {area / 1e6:.4g} km2")
     rate = sim.particle_steps / result.wall_time_s if result.wall_time_s > 0 else float("nan")
     lines.append(
-        f"  {sim.particles.n_released} particles, {sim.n_steps} steps, {result.wall_time_s:.1f} s wall "
+        f"  {sim.particles_released} particles, {sim.n_steps} steps, {result.wall_time_s:.1f} s wall "
         f"({rate:.3g} particle-steps/s incl. setup)"
     )
     if result.path is not None:

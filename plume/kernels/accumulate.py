@@ -16,10 +16,14 @@ def _cell(coord, origin, spacing, n):
 
 @njit(cache=True)
 def book_boundary_events(x, y, status, mass_kg, n_released, x_min, y_min, resolution, deposit_kg):
-    """Move this step's deposits into deposit_kg (ny, nx) and count exits; returns (deposited, exited) kg."""
+    """Move this step's deposits into deposit_kg (ny, nx) and count exits.
+
+    Returns (deposited kg, exited kg, number of particles that finished this step).
+    """
     ny, nx = deposit_kg.shape
     deposited = 0.0
     exited = 0.0
+    finished = 0
     for p in range(n_released):
         s = status[p]
         if s == st.JUST_DEPOSITED:
@@ -28,10 +32,12 @@ def book_boundary_events(x, y, status, mass_kg, n_released, x_min, y_min, resolu
             deposit_kg[j, i] += mass_kg[p]
             deposited += mass_kg[p]
             status[p] = st.DEPOSITED
+            finished += 1
         elif s == st.JUST_EXITED:
             exited += mass_kg[p]
             status[p] = st.EXITED
-    return deposited, exited
+            finished += 1
+    return deposited, exited, finished
 
 
 @njit(cache=True)

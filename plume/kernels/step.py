@@ -19,7 +19,7 @@ DRAWS_PER_STEP = 4  # three Gaussians (x, y, z) and one uniform pair per particl
 
 @njit(cache=True, parallel=True, fastmath={"contract", "arcp", "nsz"})
 def step_particles(
-    x, y, z, status, class_index, n_released,
+    x, y, z, status, class_index, particle_id, n_released,
     seabed, currents, turbulence, clock, settling_m_s, deposition_probability,
     domain, dt, key, step_index,
 ):
@@ -38,7 +38,7 @@ def step_particles(
 
         dx, dy, dz = rk4_displacement(currents, seabed, clock, x0, y0, z0, dt)
 
-        stream = particle_stream(key, p)
+        stream = particle_stream(key, particle_id[p])
         wx, wy = horizontal_step(
             turbulence.horizontal_m2_s, dt, gaussian(stream, counter), gaussian(stream, counter + 1)
         )
