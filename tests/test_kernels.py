@@ -176,3 +176,14 @@ def test_blending_snapshots_to_stage_times_is_linear_in_time():
     out = np.empty((3, 2, 3, 4), np.float32)
     blend_snapshots(snapshots, np.array([1, 1, 3]), np.array([0.25, 0.75, 1.0]), out)
     np.testing.assert_allclose(out[:, 0, 0, 0], [1 + 0.25 * 3, 1 + 0.75 * 3, 16.0])
+
+
+def test_eddy_episode_multiplies_flow_energy_smoothly():
+    day = 86400.0
+    flow = UniformFlow(0.03, -0.02, episode_start_s=np.array([10 * day]),
+                       episode_duration_s=np.array([20 * day]), episode_energy_gain=np.array([4.0]))
+    u0, v0 = flow.at(5 * day)
+    assert (u0, v0) == pytest.approx((0.03, -0.02))
+    u, v = flow.at(20 * day)  # the episode's peak: energy x4, speed x2
+    assert (u, v) == pytest.approx((0.06, -0.04))
+    assert flow.energy_factor(np.array([10 * day, 15 * day, 30 * day, 31 * day])) == pytest.approx([1, 2.5, 1, 1])

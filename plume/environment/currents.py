@@ -9,6 +9,12 @@ inside the kernel. Tidal phases are relative to the run's start time:
 
 with phi_v,k = phi_k - 90 deg by default (clockwise rotation, the sense of
 free rotary currents in the northern hemisphere).
+
+Eddy episodes: when a surface mesoscale eddy passes over the CCZ the abyssal
+flow strengthens for weeks (Aleynik et al. 2017, Sci. Rep. 7, 16959). Each
+episode multiplies the kinetic energy of the whole uniform flow by a factor
+that rises and falls smoothly, E(t) = 1 + (gain - 1) sin^2(pi (t - t0) / D)
+over its duration D, so the velocity is scaled by sqrt(E(t)).
 """
 from __future__ import annotations
 
@@ -30,6 +36,17 @@ class UniformFlow:
     u_phase_rad: np.ndarray = field(default_factory=lambda: np.zeros(0))
     v_amplitude_m_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
     v_phase_rad: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    episode_start_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    episode_duration_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    episode_energy_gain: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    def energy_factor(self, time_s) -> np.ndarray:
+        """E(t): the eddy episodes' multiplier of the flow's kinetic energy (1 outside episodes)."""
+        t = np.asarray(time_s, dtype=float)[..., None]
+        phase = (t - self.episode_start_s) / np.maximum(self.episode_duration_s, 1e-300)
+        inside = (phase >= 0.0) & (phase <= 1.0)
+        bumps = np.where(inside, (self.episode_energy_gain - 1.0) * np.sin(np.pi * phase) ** 2, 0.0)
+        return 1.0 + np.sum(bumps, axis=-1)
 
     def at(self, time_s) -> tuple[np.ndarray, np.ndarray]:
         """(u, v) at times (s since start); accepts scalars or arrays."""
@@ -37,6 +54,9 @@ class UniformFlow:
         w = self.angular_frequency_rad_s
         u = self.mean_u_m_s + np.sum(self.u_amplitude_m_s * np.cos(w * t - self.u_phase_rad), axis=-1)
         v = self.mean_v_m_s + np.sum(self.v_amplitude_m_s * np.cos(w * t - self.v_phase_rad), axis=-1)
+        if self.episode_start_s.size:
+            scale = np.sqrt(self.energy_factor(time_s))
+            u, v = u * scale, v * scale
         return u, v
 
 
