@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import math
+
 import numpy as np
 
 from .currents import UniformFlow, empty_current_grid, time_index_and_fraction, uniform_flow_from_spec
 from .fields import CurrentGrid, SeabedGrid, Turbulence, flat_seabed
+from .hills import abyssal_hills
 from .turbulence import turbulence_from_spec
 from ..kernels.interpolate import blend_snapshots
 
@@ -69,8 +72,43 @@ class Environment:
         return np.array([seabed_depth(self.seabed, a, b) for a, b in zip(xs.ravel(), ys.ravel())]).reshape(xs.shape)
 
 
+MIN_DEPTH_WITH_HILLS_M = 10.0
+
+
+def _add_hills(seabed: SeabedGrid, hills, extent, resolution_m: float, scenario) -> SeabedGrid:
+    """The seabed with synthetic abyssal hills (positive up) on nodes `resolution_m` apart.
+
+    A flat seabed arrives as a 2x2 grid; it is first spread onto regular nodes
+    over the extent (the same nodes a bathymetry file is read onto). Raises
+    ScenarioError when the hills would bring the seabed within 10 m of the surface.
+    """
+    x_min, x_max, y_min, y_max = extent
+    flat_depth_m = scenario.bathymetry.flat_depth_m
+    if flat_depth_m is not None:
+        nx = max(2, int(math.ceil((x_max - x_min) / resolution_m - 1e-9)) + 1)
+        ny = max(2, int(math.ceil((y_max - y_min) / resolution_m - 1e-9)) + 1)
+        seabed = SeabedGrid(float(x_min), resolution_m, float(y_min), resolution_m,
+                            np.full((ny, nx), float(flat_depth_m)))
+    ny, nx = seabed.depth_m.shape
+    relief = abyssal_hills(nx, ny, seabed.dx_m, seabed.dy_m, hills.rms_height_m, hills.wavelength_across_m,
+                           hills.wavelength_along_m, hills.azimuth_deg, hills.seed)
+    depth = np.ascontiguousarray(seabed.depth_m - relief, dtype=np.float64)
+    shallowest = float(depth.min())
+    if not shallowest > MIN_DEPTH_WITH_HILLS_M:
+        from ..errors import ScenarioError
+
+        path = getattr(scenario, "_source_path", None)
+        label = str(path) if path is not None else "<scenario>"
+        raise ScenarioError(
+            f"{label}: bathymetry.abyssal_hills.rms_height_m: with the hills the seabed rises to "
+            f"{shallowest:.1f} m depth (tallest hill {float(relief.max()):.1f} m); the seabed must stay deeper than "
+            f"{MIN_DEPTH_WITH_HILLS_M:g} m everywhere, use a smaller rms_height_m, got {hills.rms_height_m:g}")
+    return seabed._replace(depth_m=depth)
+
+
 def build_environment(scenario, projection, grid) -> Environment:
-    """Build the environment for a validated scenario; raises InputDataError on bad data files."""
+    """Build the environment for a validated scenario; raises InputDataError on bad data files
+    and ScenarioError when ``bathymetry.abyssal_hills`` would bring the seabed within 10 m of the surface."""
     extent = (grid.x_min_m, grid.x_max_m, grid.y_min_m, grid.y_max_m)
     bathymetry = scenario.bathymetry
     if bathymetry.flat_depth_m is not None:
@@ -81,6 +119,8 @@ def build_environment(scenario, projection, grid) -> Environment:
         seabed = seabed_from_file(
             bathymetry.file, projection, extent, grid.resolution_m, variable=bathymetry.variable
         )
+    if bathymetry.abyssal_hills is not None:
+        seabed = _add_hills(seabed, bathymetry.abyssal_hills, extent, float(grid.resolution_m), scenario)
 
     currents = scenario.currents
     if currents.synthetic is not None:

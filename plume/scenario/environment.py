@@ -8,7 +8,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .errors import fail, show
 from .values import (MAX_OUTPUTS, MAX_STEPS, REL_TOL, FilePath, Text, UtcDatetime, _exactly_one, _increasing,
-                     _Model, _resolve, _whole_multiple, num)
+                     _Model, _resolve, _whole_multiple, integer, num)
 
 TIDAL_PERIODS_H: dict[str, float] = {
     "M2": 12.4206012, "S2": 12.0, "N2": 12.65834751, "K2": 11.96723606,
@@ -83,13 +83,37 @@ class TimeSpec(_Model):
         return self.n_steps // self.steps_per_output + 1
 
 
+class AbyssalHills(_Model):
+    """Synthetic abyssal-hill relief added to the seabed: a seeded anisotropic von Karman
+    random field (Goff & Jordan, 1988; see ``plume.environment.hills``) of rms height
+    ``rms_height_m`` (m), with characteristic wavelengths ``wavelength_across_m`` and
+    ``wavelength_along_m`` (m; 2 pi times the correlation length across and along strike,
+    along >= across), ridges running towards ``azimuth_deg`` (compass degrees clockwise
+    from north; 0 = north-south) and white noise from ``seed``."""
+
+    rms_height_m: num(ge=0, le=2000)
+    wavelength_across_m: num(gt=0)
+    wavelength_along_m: num(gt=0)
+    azimuth_deg: num(ge=-360, le=360) = 0.0
+    seed: integer(ge=0) = 0
+
+    @model_validator(mode="after")
+    def _along_not_shorter(self) -> "AbyssalHills":
+        if self.wavelength_along_m < self.wavelength_across_m:
+            raise fail(f"must be >= wavelength_across_m ({show(self.wavelength_across_m)}): the along-strike "
+                       f"axis is the long one, got {show(self.wavelength_along_m)}", at=["wavelength_along_m"])
+        return self
+
+
 class Bathymetry(_Model):
     """The seabed: either ``flat_depth_m`` (m, positive down) or ``file`` (NetCDF with
-    lon/lat and elevation or depth; ``variable`` names it, null = detect)."""
+    lon/lat and elevation or depth; ``variable`` names it, null = detect), plus optional
+    synthetic ``abyssal_hills`` on the output grid's spacing (null = none)."""
 
     flat_depth_m: num(gt=0, le=11000) | None = None
     file: FilePath | None = None
     variable: Text | None = None
+    abyssal_hills: AbyssalHills | None = None
 
     @field_validator("file")
     @classmethod
