@@ -300,3 +300,53 @@ def test_compacting_finished_particles_changes_no_result(tmp_path):
     for name in a.data_vars:
         assert np.array_equal(a[name].values, b[name].values), name
     assert a.attrs["particles_released"] == b.attrs["particles_released"] == 5000
+
+
+def test_boundary_layer_profile_from_the_scenario_is_well_mixed_and_peaks_mid_layer(tmp_path):
+    """profile: boundary_layer gives the parabolic K(h) and a closed column under it stays mixed."""
+    from plume.environment.boundary_layer import VON_KARMAN
+    from plume.kernels.interpolate import vertical_diffusivity
+
+    from helpers import scenario_dict
+    from plume.scenario import scenario_from_dict
+
+    data = scenario_dict(
+        time={"duration_h": 3, "step_s": 5, "output_every_s": 3600},
+        bathymetry={"flat_depth_m": 20},
+        sediment={"deposition_probability": 0.0,
+                  "classes": [{"name": "neutral", "mass_fraction": 1.0, "settling_m_s": 0.0}]},
+        sources=[{"kind": "discharge", "name": "p", "position_m": [0, 0], "height_above_bed_m": 5,
+                  "mass_kg": 1.0, "start_h": 0}],
+        particles={"count": 20000, "seed": 3},
+    )
+    data["turbulence"] = {"vertical": {"profile": "boundary_layer", "friction_velocity_m_s": 0.005,
+                                       "thickness_m": 20, "background_m2_s": 1e-5}}
+    sim = Simulation(scenario_from_dict(data, tmp_path))
+    k_mid, _ = vertical_diffusivity(sim.environment.turbulence, 10.0)
+    assert k_mid == pytest.approx(VON_KARMAN * 0.005 * 20 / 4, rel=1e-3)
+    sim.release_due(0.0)
+    sim.particles.z_m[:] = -20.0 + 20.0 * np.random.default_rng(5).uniform(size=20000)
+    for step in range(sim.n_steps):
+        sim.step(step)
+    concentration = relative_concentration(sim.particles.z_m + 20.0, depth_m=20.0)
+    assert np.max(np.abs(concentration - 1.0)) < 0.08  # 2000 a bin: 2.2 % noise
+
+
+def test_eddy_episode_in_the_scenario_doubles_the_drift_at_its_peak(tmp_path):
+    base = {"mean_u_m_s": 0.02}
+    drifts = []
+    for eddies in ([], [{"start_h": 0, "duration_h": 4, "energy_gain": 4}]):
+        sim = Simulation(make_scenario(
+            tmp_path, time={"duration_h": 2, "step_s": 60, "output_every_s": 3600},
+            currents={"synthetic": {**base, "eddies": eddies}}, particles={"count": 1},
+            grid={"resolution_m": 100, "extent_m": [-5000, 5000, -5000, 5000]}))
+        sim.release_due(0.0)
+        for step in range(sim.n_steps):
+            sim.step(step)
+        drifts.append(sim.particles.x_m[0])
+    # speed factor sqrt(1 + 3 sin^2(pi t / 4 h)) integrated over the first 2 h
+    t = np.linspace(0, 7200, 200001)
+    factor = np.sqrt(1 + 3 * np.sin(np.pi * t / 14400) ** 2)
+    expected = 0.02 * np.trapezoid(factor, t)
+    assert drifts[0] == pytest.approx(0.02 * 7200, rel=1e-9)
+    assert drifts[1] == pytest.approx(expected, rel=1e-6)

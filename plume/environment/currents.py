@@ -71,6 +71,9 @@ def uniform_flow_from_spec(spec) -> UniformFlow:
         u_phase_rad=np.radians([t.phase_deg for t in tides]),
         v_amplitude_m_s=np.array([t.v_amplitude_m_s for t in tides], dtype=float),
         v_phase_rad=np.radians([t.v_phase for t in tides]),
+        episode_start_s=np.array([e.start_h * 3600.0 for e in spec.eddies]),
+        episode_duration_s=np.array([e.duration_h * 3600.0 for e in spec.eddies]),
+        episode_energy_gain=np.array([e.energy_gain for e in spec.eddies], dtype=float),
     )
 
 

@@ -13,7 +13,8 @@ Modules: ``values`` (value types, limits, shared checks), ``environment``
 ``layout`` (particles, grid, thresholds, output), ``model`` (Scenario),
 ``loading`` (YAML) and ``errors`` (pydantic errors as one line).
 """
-from .environment import (TIDAL_PERIODS_H, AbyssalHills, Bathymetry, ConstantDiffusivity, Currents, CurrentVariables,
+from .environment import (TIDAL_PERIODS_H, AbyssalHills, Bathymetry, BoundaryLayerDiffusivity, ConstantDiffusivity,
+                          EddyEpisode, Currents, CurrentVariables,
                           Site, SyntheticCurrents, TableDiffusivity, Tide, TimeSpec, TurbulenceSpec)
 from .layout import GridSpec, OutputSpec, ParticlesSpec, Thresholds
 from .loading import load_scenario, scenario_from_dict
@@ -26,7 +27,7 @@ from .values import (MAX_CELLS, MAX_OUTPUT_BYTES, MAX_OUTPUTS, MAX_STEPS, REL_TO
 __all__ = [
     "load_scenario", "scenario_from_dict", "Scenario", "TIDAL_PERIODS_H",
     "Site", "TimeSpec", "AbyssalHills", "Bathymetry", "Tide", "SyntheticCurrents", "CurrentVariables", "Currents",
-    "ConstantDiffusivity", "TableDiffusivity", "TurbulenceSpec", "SedimentClass", "SedimentSpec",
+    "ConstantDiffusivity", "TableDiffusivity", "BoundaryLayerDiffusivity", "EddyEpisode", "TurbulenceSpec", "SedimentClass", "SedimentSpec",
     "Track", "Collector", "Discharge", "Source", "ParticlesSpec", "GridSpec", "Thresholds", "OutputSpec",
     "MAX_STEPS", "MAX_OUTPUTS", "MAX_CELLS", "MAX_OUTPUT_BYTES", "REL_TOL",
     "num", "integer", "Text", "FilePath", "PointM", "ExtentM", "UtcDatetime",

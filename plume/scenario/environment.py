@@ -151,13 +151,23 @@ class Tide(_Model):
         return self.v_phase_deg if self.v_phase_deg is not None else self.phase_deg - 90.0
 
 
+class EddyEpisode(_Model):
+    """A passing surface eddy: the abyssal flow's kinetic energy rises smoothly by ``energy_gain``
+    (peak factor, >= 1) over ``duration_h`` hours from ``start_h`` (hours after the run's start)."""
+
+    start_h: num(ge=0)
+    duration_h: num(gt=0)
+    energy_gain: num(ge=1, le=100)
+
+
 class SyntheticCurrents(_Model):
-    """A spatially uniform current: mean east/north components (m/s) plus tides, with an
-    optional logarithmic layer near the bed (roughness z0 and layer height, m)."""
+    """A spatially uniform current: mean east/north components (m/s) plus tides and eddy
+    episodes, with an optional logarithmic layer near the bed (roughness z0 and layer height, m)."""
 
     mean_u_m_s: num(ge=-5, le=5) = 0.0
     mean_v_m_s: num(ge=-5, le=5) = 0.0
     tides: list[Tide] = []
+    eddies: list[EddyEpisode] = []
     bottom_roughness_m: num(gt=0, lt=1) | None = None
     log_layer_height_m: num(gt=0) = 10.0
 
@@ -224,9 +234,22 @@ class TableDiffusivity(_Model):
         return self
 
 
+class BoundaryLayerDiffusivity(_Model):
+    """Vertical diffusivity of the bottom boundary layer from the friction velocity u* (m/s):
+    ``parabolic`` K = kappa u* h (1 - h / thickness) or ``law_of_the_wall`` K = kappa u* h (capped),
+    never below ``background_m2_s``, which also applies above ``thickness_m``."""
+
+    profile: Literal["boundary_layer"]
+    friction_velocity_m_s: num(gt=0, le=1)
+    thickness_m: num(gt=0, le=1000) = 20.0
+    background_m2_s: num(ge=0) = 1.0e-5
+    shape: Literal["parabolic", "law_of_the_wall"] = "parabolic"
+
+
 class TurbulenceSpec(_Model):
     """Eddy diffusivities (m2/s): ``horizontal_m2_s`` and a ``vertical`` profile."""
 
     horizontal_m2_s: num(ge=0) = 0.0
-    vertical: Annotated[Union[ConstantDiffusivity, TableDiffusivity], Field(discriminator="profile")] = \
+    vertical: Annotated[Union[ConstantDiffusivity, TableDiffusivity, BoundaryLayerDiffusivity],
+                        Field(discriminator="profile")] = \
         ConstantDiffusivity(profile="constant")
