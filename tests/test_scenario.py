@@ -168,7 +168,7 @@ CASES = [
      ["sources[0].kind: must be 'collector' or 'discharge', got 'colector'"]),
     (_set(["sources", 0, "kind"], _DELETE), ["sources[0].kind: required key missing"]),
     (_set(["turbulence", "vertical", "profile"], "tabel"),
-     ["turbulence.vertical.profile: must be 'constant' or 'table', got 'tabel'"]),
+     ["turbulence.vertical.profile: must be one of 'constant', 'table', 'boundary_layer', got 'tabel'"]),
     (_set(["currents", "synthetic", "tides", 0, "constituent"], "X2"),
      ["currents.synthetic.tides[0].constituent: must be one of 'M2', 'S2'", "got 'X2'"]),
     (_set(["sediment", "classes", 0, "mass_fraction"], 0.3),
