@@ -127,6 +127,14 @@ def build_environment(scenario, projection, grid) -> Environment:
         spec = currents.synthetic
         current_grid = empty_current_grid(spec.bottom_roughness_m, spec.log_layer_height_m)
         uniform = uniform_flow_from_spec(spec)
+    elif currents.adcp is not None:
+        from .currents_adcp import currents_from_adcp
+
+        variables = currents.variables.model_dump() if currents.variables is not None else None
+        current_grid = currents_from_adcp(
+            currents.adcp, scenario.time.start, scenario.time.duration_s, variables=variables,
+        )
+        uniform = UniformFlow()
     else:
         from .currents_file import currents_from_file
 

@@ -40,6 +40,9 @@ class CurrentGrid(NamedTuple):
     bottom_roughness_m: float  # z0 of the log layer; 0 means no log layer
     log_layer_height_m: float  # above this height the log factor is 1
     has_vertical_velocity: bool = True  # False: w is all zeros and the kernels skip it
+    # True: z_m holds heights above the LOCAL seabed (m, increasing) and the kernels look
+    # the velocity up at h = z + seabed depth (a moored ADCP profile); clamped below the lowest bin
+    z_is_height_above_bed: bool = False
 
 
 class Turbulence(NamedTuple):

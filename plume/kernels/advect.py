@@ -13,11 +13,17 @@ def velocity(currents, seabed, clock, stage, x, y, z):
     solver computed once for all particles.
     """
     time_index, time_fraction, uniform_u, uniform_v = clock
-    u, v, w = gridded_velocity(currents, time_index[stage], time_fraction[stage], x, y, z)
+    if currents.z_is_height_above_bed:  # e.g. an ADCP profile: levels are heights above the local seabed
+        height = z + seabed_depth(seabed, x, y)
+        u, v, w = gridded_velocity(currents, time_index[stage], time_fraction[stage], x, y, height)
+    else:
+        height = 0.0
+        u, v, w = gridded_velocity(currents, time_index[stage], time_fraction[stage], x, y, z)
     u += uniform_u[stage]
     v += uniform_v[stage]
     if currents.bottom_roughness_m > 0.0:
-        height = z + seabed_depth(seabed, x, y)
+        if not currents.z_is_height_above_bed:
+            height = z + seabed_depth(seabed, x, y)
         factor = log_layer_factor(height, currents.bottom_roughness_m, currents.log_layer_height_m)
         u *= factor
         v *= factor

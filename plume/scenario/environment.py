@@ -189,22 +189,26 @@ class CurrentVariables(_Model):
 
 
 class Currents(_Model):
-    """Either ``synthetic`` currents or a NetCDF ``file`` (CF names, or ``variables``)."""
+    """Exactly one of ``synthetic`` currents, a gridded NetCDF ``file`` (CF names, or
+    ``variables``) or an ``adcp`` NetCDF file: a single-point profile time series
+    u, v (time, height above bed), applied uniformly in the horizontal with heights
+    above the local seabed (constant below the lowest bin and above the highest)."""
 
     synthetic: SyntheticCurrents | None = None
     file: FilePath | None = None
+    adcp: FilePath | None = None
     variables: CurrentVariables | None = None
 
-    @field_validator("file")
+    @field_validator("file", "adcp")
     @classmethod
     def _file_exists(cls, v: Path | None, info: ValidationInfo) -> Path | None:
         return _resolve(v, info, must_exist=True)
 
     @model_validator(mode="after")
     def _one_source(self) -> "Currents":
-        _exactly_one(self, "synthetic", "file")
-        if self.variables is not None and self.file is None:
-            raise fail("only allowed with file", at=["variables"])
+        _exactly_one(self, "synthetic", "file", "adcp")
+        if self.variables is not None and self.file is None and self.adcp is None:
+            raise fail("only allowed with file or adcp", at=["variables"])
         return self
 
 

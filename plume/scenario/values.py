@@ -148,12 +148,15 @@ def _whole_multiple(total: float, part: float) -> int | None:
     return n if n >= 1 and abs(n * part - total) <= REL_TOL * total else None
 
 
-def _exactly_one(model: BaseModel, a: str, b: str) -> None:
-    has_a, has_b = getattr(model, a) is not None, getattr(model, b) is not None
-    if has_a and has_b:
-        raise fail(f"give either {a} or {b}, not both")
-    if not (has_a or has_b):
-        raise fail(f"give one of {a} or {b}")
+def _exactly_one(model: BaseModel, *names: str) -> None:
+    given = [n for n in names if getattr(model, n) is not None]
+    listed = ", ".join(names[:-1]) + f" or {names[-1]}"
+    if len(given) > 1:
+        both = "both" if len(given) == 2 else "several"
+        raise fail(f"give either {listed}, not {both}" if len(names) == 2
+                   else f"give only one of {listed}, got {' and '.join(given)}")
+    if not given:
+        raise fail(f"give one of {listed}")
 
 
 class _Model(BaseModel):
