@@ -145,4 +145,16 @@ def build_environment(scenario, projection, grid) -> Environment:
         )
         uniform = UniformFlow()
 
-    return Environment(seabed, current_grid, uniform, turbulence_from_spec(scenario.turbulence))
+    return Environment(
+        kernel_ready(seabed), kernel_ready(current_grid), uniform, kernel_ready(turbulence_from_spec(scenario.turbulence))
+    )
+
+
+def kernel_ready(fields):
+    """Writable C-contiguous arrays in every field tuple: numba compiles the step once per array
+    type, and a read-only array (from a file's coordinate) would cost a second compilation."""
+    return fields._replace(**{
+        name: np.array(value, order="C", copy=True)
+        for name, value in fields._asdict().items()
+        if isinstance(value, np.ndarray) and not (value.flags.writeable and value.flags.c_contiguous)
+    })
