@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from plume.environment.bathymetry import READ_ERRORS, fail, open_netcdf
-from plume.environment.currents_file import _decode_times, _iso, _time_dim, _utc64
+from plume.environment.currents_file import _iso, _time_dim, _utc64, time_window
 from plume.environment.fields import CurrentGrid
 
 K = "currents"
@@ -106,20 +106,7 @@ def currents_from_adcp(path, start: datetime, duration_s: float, variables: dict
                      f"dimension (named {'/'.join(_HEIGHT_NAMES)}, standard_name {_HEIGHT_STD}, "
                      "or units m with positive: up)")
 
-            times = _decode_times(path, ds, tdim)
-            if times.size < 2:
-                fail(K, path, f"time '{tdim}' has {times.size} value(s); expected at least two "
-                     "profiles bracketing the run")
-            if np.any(np.diff(times) <= np.timedelta64(0, "ns")):
-                fail(K, path, f"time '{tdim}' is not strictly increasing; expected profiles "
-                     "in increasing order")
-            if times[0] > t_start or times[-1] < t_end:
-                fail(K, path, f"time covers {_iso(times[0])} to {_iso(times[-1])} but the run "
-                     f"needs {_iso(t_start)} to {_iso(t_end)}")
-            i0 = int(np.searchsorted(times, t_start, side="right")) - 1
-            i1 = max(int(np.searchsorted(times, t_end, side="left")), i0 + 1)
-            if i1 >= times.size:
-                i0, i1 = times.size - 2, times.size - 1
+            times, i0, i1 = time_window(K, path, ds, tdim, t_start, t_end, "profiles")
 
             arrays = {}
             for k, name in names.items():

@@ -127,6 +127,25 @@ def _fill_columns(path, a, name, win, times):
     return a
 
 
+def time_window(kind, path, ds, tdim, t_start, t_end, records: str):
+    """Decoded times and the indices [i0, i1] of the records bracketing [t_start, t_end]; one-line errors."""
+    times = _decode_times(path, ds, tdim)
+    if times.size < 2:
+        fail(kind, path, f"time '{tdim}' has {times.size} value(s); expected at least two "
+             f"{records} bracketing the run")
+    if np.any(np.diff(times) <= np.timedelta64(0, "ns")):
+        fail(kind, path, f"time '{tdim}' is not strictly increasing; expected {records} "
+             "in increasing order")
+    if times[0] > t_start or times[-1] < t_end:
+        fail(kind, path, f"time covers {_iso(times[0])} to {_iso(times[-1])} but the run "
+             f"needs {_iso(t_start)} to {_iso(t_end)}")
+    i0 = int(np.searchsorted(times, t_start, side="right")) - 1
+    i1 = max(int(np.searchsorted(times, t_end, side="left")), i0 + 1)
+    if i1 >= times.size:  # zero-length run on the last record: take the one before
+        i0, i1 = times.size - 2, times.size - 1
+    return times, i0, i1
+
+
 def currents_from_file(path, projection, extent_m, start: datetime, duration_s: float,
                        variables: dict | None = None) -> CurrentGrid:
     """Currents over the run and the domain as a CurrentGrid (time_s since `start`)."""
@@ -162,20 +181,7 @@ def currents_from_file(path, projection, extent_m, start: datetime, duration_s: 
                          f"{u.sizes[d]}; expected time, depth (positive: down) or z "
                          "(positive: up), latitude, longitude")
 
-            times = _decode_times(path, ds, tdim)
-            if times.size < 2:
-                fail(K, path, f"time '{tdim}' has {times.size} value(s); expected at least two "
-                     "snapshots bracketing the run")
-            if np.any(np.diff(times) <= np.timedelta64(0, "ns")):
-                fail(K, path, f"time '{tdim}' is not strictly increasing; expected snapshots "
-                     "in increasing order")
-            if times[0] > t_start or times[-1] < t_end:
-                fail(K, path, f"time covers {_iso(times[0])} to {_iso(times[-1])} but the run "
-                     f"needs {_iso(t_start)} to {_iso(t_end)}")
-            i0 = int(np.searchsorted(times, t_start, side="right")) - 1
-            i1 = max(int(np.searchsorted(times, t_end, side="left")), i0 + 1)
-            if i1 >= times.size:  # zero-length run on the last snapshot: take the one before
-                i0, i1 = times.size - 2, times.size - 1
+            times, i0, i1 = time_window(K, path, ds, tdim, t_start, t_end, "snapshots")
 
             # node spacing about the file's own, at the site latitude
             dlon = float(np.median(np.abs(np.diff(np.unwrap(ds[lon_name].values, period=360.0)))))
