@@ -15,34 +15,14 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from plume.environment.bathymetry import READ_ERRORS, fail, open_netcdf
-from plume.environment.currents_file import _iso, _time_dim, _utc64, time_window
+from plume.environment.currents_file import _iso, _time_dim, _utc64, time_window, velocity_variable
 from plume.environment.fields import CurrentGrid
 
 K = "currents"
-_STD = {"u": "eastward_sea_water_velocity", "v": "northward_sea_water_velocity"}
 _NAMES = {"u": ("u", "east", "uo"), "v": ("v", "north", "vo")}
 _HEIGHT_NAMES = ("height_above_bed", "height", "hab")
 _HEIGHT_STD = "height_above_sea_floor"
 _MAX_SPEED_M_S = 10.0
-
-
-def _velocity(path, ds, key, variables) -> str:
-    present = ", ".join(map(str, ds.data_vars))
-    if variables is not None and variables.get(key) is not None:
-        name = variables[key]
-        if name not in ds.data_vars:
-            fail(K, path, f"variable '{name}' given for {key} not found; variables present: {present}")
-        return name
-    for n, var in ds.data_vars.items():
-        if str(var.attrs.get("standard_name", "")).lower() == _STD[key]:
-            return str(n)
-    lower = {str(n).lower(): str(n) for n in ds.data_vars}
-    for n in _NAMES[key]:
-        if n in lower:
-            return lower[n]
-    fail(K, path, f"no {key} velocity found (looked for standard_name {_STD[key]} and names "
-         f"{'/'.join(_NAMES[key])}); variables present: {present}; name it with "
-         f"currents.variables: {{{key}: NAME}}")
 
 
 def _is_height(ds, d) -> bool:
@@ -79,7 +59,7 @@ def currents_from_adcp(path, start: datetime, duration_s: float, variables: dict
     ds = open_netcdf(K, path, decode_times=False)
     try:
         with ds:
-            names = {k: _velocity(path, ds, k, variables) for k in ("u", "v")}
+            names = {k: velocity_variable(path, ds, k, variables, common_names=_NAMES) for k in ("u", "v")}
             u = ds[names["u"]]
             if dict(ds[names["v"]].sizes) != dict(u.sizes):
                 fail(K, path, f"v '{names['v']}' has dimensions {dict(ds[names['v']].sizes)} "

@@ -42,8 +42,10 @@ def _utc64(t: datetime) -> np.datetime64:
     return np.datetime64(t, "ns")
 
 
-def _velocity(path, ds, key, variables):
-    """Name of the u, v or w variable, or None (only w may be absent)."""
+def velocity_variable(path, ds, key, variables, common_names=None):
+    """Name of the u, v or w variable, or None (only w may be absent): from the `variables` map,
+    else the CF standard name, else the common names (CMEMS, HYCOM, generic by default)."""
+    names = _NAMES if common_names is None else common_names
     present = ", ".join(map(str, ds.data_vars))
     if variables is not None and key in variables:
         name = variables[key]
@@ -54,13 +56,13 @@ def _velocity(path, ds, key, variables):
         if str(var.attrs.get("standard_name", "")).lower() == _STD[key]:
             return str(n)
     lower = {str(n).lower(): str(n) for n in ds.data_vars}
-    for n in _NAMES[key]:
+    for n in names[key]:
         if n in lower:
             return lower[n]
     if key == "w":
         return None
     fail(K, path, f"no {key} velocity found (looked for standard_name {_STD[key]} and names "
-         f"{'/'.join(_NAMES[key])}); variables present: {present}; name it with "
+         f"{'/'.join(names[key])}); variables present: {present}; name it with "
          f"currents.variables: {{{key}: NAME}}")
 
 
@@ -155,7 +157,7 @@ def currents_from_file(path, projection, extent_m, start: datetime, duration_s: 
     ds = open_netcdf(K, path, decode_times=False)  # times decoded below, with a clear error
     try:
         with ds:
-            names = {k: _velocity(path, ds, k, variables) for k in ("u", "v", "w")}
+            names = {k: velocity_variable(path, ds, k, variables) for k in ("u", "v", "w")}
             u = ds[names["u"]]
             for k in ("v", "w"):
                 if names[k] is not None and dict(ds[names[k]].sizes) != dict(u.sizes):
