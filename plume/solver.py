@@ -16,7 +16,6 @@ import numba
 import numpy as np
 from tqdm.auto import tqdm
 
-from . import kernels
 from .accumulators import Accumulators
 from .environment import Environment, build_environment
 from .grids import LocalProjection, OutputGrid
@@ -25,9 +24,9 @@ from .kernels.accumulate import bin_suspended, book_boundary_events
 from .kernels.random import seed_key
 from .kernels.step import step_particles
 from .sediment import settling_speeds
-from .sources import ReleaseSchedule, release_schedule  # noqa: F401
+from .sources import ReleaseSchedule, release_schedule
 
-__all__ = ["Simulation", "RunResult", "run", "kernels"]
+__all__ = ["Simulation", "RunResult", "run"]
 
 BUDGET_RELATIVE_TOLERANCE = 1e-12
 

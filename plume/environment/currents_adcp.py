@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from plume.environment.bathymetry import READ_ERRORS, fail, open_netcdf
-from plume.environment.currents_file import _iso, _time_dim, _utc64, time_window, velocity_variable
+from plume.environment.currents_file import (_iso, _time_dim, _utc64, ascending_levels, time_window,
+                                            velocity_variable)
 from plume.environment.fields import CurrentGrid
 
 K = "currents"
@@ -100,13 +101,7 @@ def currents_from_adcp(path, start: datetime, duration_s: float, variables: dict
 
     if not np.all(np.isfinite(z)):
         fail(K, path, f"height coordinate '{zdim}' has missing values; expected finite heights above bed")
-    d = np.diff(z)
-    if not (np.all(d > 0) or np.all(d < 0)):
-        fail(K, path, f"height coordinate '{zdim}' is not strictly monotonic; expected distinct "
-             "bins in order")
-    if d.size and d[0] < 0:
-        z = z[::-1]
-        arrays = {k: a[:, ::-1] for k, a in arrays.items()}
+    z, arrays = ascending_levels(K, path, f"height coordinate '{zdim}'", z, arrays, "distinct bins in order")
     if z[0] < 0:
         fail(K, path, f"height coordinate '{zdim}' goes down to {float(z[0]):g} m; expected heights "
              "above the bed (>= 0)")

@@ -129,6 +129,16 @@ def _fill_columns(path, a, name, win, times):
     return a
 
 
+def ascending_levels(kind, path, label: str, levels: np.ndarray, arrays: dict, expected: str):
+    """Levels made increasing, with the arrays' axis 1 flipped to match; one-line error if not monotonic."""
+    d = np.diff(levels)
+    if not (np.all(d > 0) or np.all(d < 0)):
+        fail(kind, path, f"{label} is not strictly monotonic; expected {expected}")
+    if d.size and d[0] < 0:
+        return levels[::-1], {k: a[:, ::-1] for k, a in arrays.items()}
+    return levels, arrays
+
+
 def time_window(kind, path, ds, tdim, t_start, t_end, records: str):
     """Decoded times and the indices [i0, i1] of the records bracketing [t_start, t_end]; one-line errors."""
     times = _decode_times(path, ds, tdim)
@@ -213,14 +223,8 @@ def currents_from_file(path, projection, extent_m, start: datetime, duration_s: 
         arrays = {k: a[:, None] for k, a in arrays.items()}
         z = np.zeros(1)
     else:
-        z = -zsign * z_vals  # elevation, positive up
-        d = np.diff(z)
-        if not (np.all(d > 0) or np.all(d < 0)):
-            fail(K, path, f"vertical coordinate '{zdim}' is not strictly monotonic; expected "
-                 "distinct levels in order")
-        if d.size and d[0] < 0:
-            z = z[::-1]
-            arrays = {k: a[:, ::-1] for k, a in arrays.items()}
+        z, arrays = ascending_levels(K, path, f"vertical coordinate '{zdim}'", -zsign * z_vals, arrays,
+                                     "distinct levels in order")  # elevation, positive up
     arrays = {k: _fill_columns(path, np.array(a), names[k], win, times[i0:i1 + 1]) for k, a in arrays.items()}
 
     gx, gy = np.meshgrid(xs, ys)
