@@ -65,6 +65,11 @@ def lawnmower_vertices(track) -> np.ndarray:
     return np.array(points)
 
 
+def track_vertices(collector) -> np.ndarray:
+    """The (n, 2) polyline (x, y in m) a collector drives, in driving order."""
+    return lawnmower_vertices(collector.track)
+
+
 def position_along(vertices: np.ndarray, distance_m: np.ndarray) -> np.ndarray:
     """Points at the given distances along a polyline; past its end the vehicle drives it back again."""
     legs = np.diff(vertices, axis=0)
@@ -87,7 +92,7 @@ def _release_times(source, n: int) -> np.ndarray:
 
 def _collector_positions(source, times_s, seabed, rng):
     track = source.track
-    xy = position_along(lawnmower_vertices(track), track.speed_m_s * (times_s - source.start_h * 3600.0))
+    xy = position_along(track_vertices(source), track.speed_m_s * (times_s - source.start_h * 3600.0))
     heading = np.radians(track.heading_deg)
     offset = rng.uniform(-0.5, 0.5, times_s.size) * source.release_width_m
     x = xy[:, 0] + offset * np.cos(heading)
