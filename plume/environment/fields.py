@@ -46,11 +46,28 @@ class CurrentGrid(NamedTuple):
 
 
 class Turbulence(NamedTuple):
-    """Eddy diffusivities: horizontal constant, vertical a piecewise-linear profile of height above bed."""
+    """Eddy diffusivities: horizontal constant; vertical a piecewise-linear profile of height above
+    bed, or a bottom boundary layer whose u* comes from the local flow at every step."""
 
     horizontal_m2_s: float
     height_above_bed_m: np.ndarray  # (nk,) increasing; a single node means constant K
     vertical_m2_s: np.ndarray  # (nk,) K at those heights, constant beyond the ends
+    # boundary layer from the flow (plume.kernels.diffuse): thickness 0 means off, use the table
+    layer_thickness_m: float = 0.0
+    layer_background_m2_s: float = 0.0
+    layer_law_of_the_wall: bool = False
+
+
+class BedStress(NamedTuple):
+    """Bed shear stress from the flow at a reference height: tau = rho C_d |u(h_ref)|^2 (Pa).
+
+    The log law tau = rho (kappa u / ln(h_ref / z0))^2 is the same with C_d = (kappa / ln(h_ref / z0))^2,
+    so one drag coefficient serves both laws in the kernels.
+    """
+
+    reference_height_m: float
+    drag_coefficient: float
+    water_density_kg_m3: float
 
 
 def flat_seabed(depth_m: float, extent_m: tuple[float, float, float, float]) -> SeabedGrid:

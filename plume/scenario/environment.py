@@ -1,4 +1,5 @@
 """Scenario models of the setting: site, run time, seabed, currents and turbulence."""
+import copy
 import math
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -162,14 +163,26 @@ class EddyEpisode(_Model):
 
 class SyntheticCurrents(_Model):
     """A spatially uniform current: mean east/north components (m/s) plus tides and eddy
-    episodes, with an optional logarithmic layer near the bed (roughness z0 and layer height, m)."""
+    episodes, with an optional logarithmic layer near the bed (roughness z0 and layer height, m).
+    ``preset: ccz`` fills every key left out with documented eastern-CCZ near-bed values
+    (plume.scenario.presets)."""
 
+    preset: Literal["none", "ccz"] = "none"
     mean_u_m_s: num(ge=-5, le=5) = 0.0
     mean_v_m_s: num(ge=-5, le=5) = 0.0
     tides: list[Tide] = []
     eddies: list[EddyEpisode] = []
     bottom_roughness_m: num(gt=0, lt=1) | None = None
     log_layer_height_m: num(gt=0) = 10.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_from_preset(cls, data):
+        if isinstance(data, dict) and data.get("preset") == "ccz":
+            from .presets import CCZ_SYNTHETIC_CURRENTS
+
+            data = {**copy.deepcopy(CCZ_SYNTHETIC_CURRENTS), **data}
+        return data
 
     @model_validator(mode="after")
     def _layer_above_roughness(self) -> "SyntheticCurrents":
@@ -188,16 +201,38 @@ class CurrentVariables(_Model):
     w: Text | None = None
 
 
+class BedStressSpec(_Model):
+    """How the bed shear stress (Pa) follows from the flow ``reference_height_m`` above the bed:
+    ``law: log`` tau = rho (kappa u / ln(h / z0))^2 with ``roughness_m`` z0 (null: the synthetic
+    log layer's, else 2 mm), or ``law: quadratic`` tau = rho C_d u^2 with ``drag_coefficient``."""
+
+    law: Literal["log", "quadratic"] = "log"
+    reference_height_m: num(gt=0, le=100) = 1.0
+    roughness_m: num(gt=0, lt=1) | None = None
+    drag_coefficient: num(gt=0, le=0.1) = 2.5e-3  # at 1 m above the bed (Soulsby 1997)
+
+
 class Currents(_Model):
     """Exactly one of ``synthetic`` currents, a gridded NetCDF ``file`` (CF names, or
     ``variables``) or an ``adcp`` NetCDF file: a single-point profile time series
     u, v (time, height above bed), applied uniformly in the horizontal with heights
-    above the local seabed (constant below the lowest bin and above the highest)."""
+    above the local seabed (constant below the lowest bin and above the highest).
+    ``bed_stress`` says how the bed shear stress follows from the near-bed flow."""
 
     synthetic: SyntheticCurrents | None = None
     file: FilePath | None = None
     adcp: FilePath | None = None
     variables: CurrentVariables | None = None
+    bed_stress: BedStressSpec = BedStressSpec()
+
+    @property
+    def bed_roughness_m(self) -> float:
+        """z0 (m) of the log-law bed stress: given, else the synthetic log layer's, else 2 mm."""
+        if self.bed_stress.roughness_m is not None:
+            return float(self.bed_stress.roughness_m)
+        if self.synthetic is not None and self.synthetic.bottom_roughness_m is not None:
+            return float(self.synthetic.bottom_roughness_m)
+        return 0.002
 
     @field_validator("file", "adcp")
     @classmethod
@@ -209,6 +244,9 @@ class Currents(_Model):
         _exactly_one(self, "synthetic", "file", "adcp")
         if self.variables is not None and self.file is None and self.adcp is None:
             raise fail("only allowed with file or adcp", at=["variables"])
+        if self.bed_stress.law == "log" and not self.bed_stress.reference_height_m > self.bed_roughness_m:
+            raise fail(f"must be > the bed roughness z0 ({show(self.bed_roughness_m)} m), "
+                       f"got {show(self.bed_stress.reference_height_m)}", at=["bed_stress", "reference_height_m"])
         return self
 
 
@@ -241,10 +279,12 @@ class TableDiffusivity(_Model):
 class BoundaryLayerDiffusivity(_Model):
     """Vertical diffusivity of the bottom boundary layer from the friction velocity u* (m/s):
     ``parabolic`` K = kappa u* h (1 - h / thickness) or ``law_of_the_wall`` K = kappa u* h (capped),
-    never below ``background_m2_s``, which also applies above ``thickness_m``."""
+    never below ``background_m2_s``, which also applies above ``thickness_m``. u* is a given
+    number, or ``from_flow`` (the default): u* = sqrt(tau / rho) from the bed shear stress of the
+    local near-bed flow (``currents.bed_stress``), at each particle and step."""
 
     profile: Literal["boundary_layer"]
-    friction_velocity_m_s: num(gt=0, le=1)
+    friction_velocity_m_s: num(gt=0, le=1) | Literal["from_flow"] = "from_flow"
     thickness_m: num(gt=0, le=1000) = 20.0
     background_m2_s: num(ge=0) = 1.0e-5
     shape: Literal["parabolic", "law_of_the_wall"] = "parabolic"
