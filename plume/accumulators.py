@@ -24,12 +24,13 @@ class Accumulators:
     ssc_midwater_kg_m3: np.ndarray | None = field(init=False)  # (time, level, y, x)
     ssc_max_kg_m3: np.ndarray = field(init=False)  # (layer, y, x)
     exceedance_s: np.ndarray = field(init=False)  # (threshold, layer, y, x)
-    deposit_kg: np.ndarray = field(init=False)  # (y, x), running total
     deposit_mass_kg_m2: np.ndarray = field(init=False)  # (time, y, x)
     mass_released_kg: np.ndarray = field(init=False)
     mass_suspended_kg: np.ndarray = field(init=False)
     mass_deposited_kg: np.ndarray = field(init=False)
     mass_exited_kg: np.ndarray = field(init=False)
+    mass_resuspended_kg: np.ndarray = field(init=False)
+    bed_shear_stress_pa: np.ndarray = field(init=False)  # (time, y, x)
 
     def __post_init__(self):
         g = self.grid
@@ -41,10 +42,10 @@ class Accumulators:
         )
         self.ssc_max_kg_m3 = np.zeros((g.n_layers, g.ny, g.nx), dtype=np.float32)
         self.exceedance_s = np.zeros((len(self.ssc_thresholds_kg_m3), g.n_layers, g.ny, g.nx), dtype=np.float32)
-        self.deposit_kg = np.zeros((g.ny, g.nx))
         self.deposit_mass_kg_m2 = np.zeros((nt, g.ny, g.nx), dtype=np.float32)
-        for name in ("released", "suspended", "deposited", "exited"):
+        for name in ("released", "suspended", "deposited", "exited", "resuspended"):
             setattr(self, f"mass_{name}_kg", np.zeros(nt))
+        self.bed_shear_stress_pa = np.zeros((nt, g.ny, g.nx), dtype=np.float32)
 
     def empty_bins(self):
         """Scratch arrays (kg) for one snapshot of suspended mass: near-bed layers and midwater levels."""
@@ -52,8 +53,10 @@ class Accumulators:
         n_levels = 0 if self.ssc_midwater_kg_m3 is None else self.ssc_midwater_kg_m3.shape[1]
         return np.zeros((g.n_layers, g.ny, g.nx)), np.zeros((n_levels, g.ny, g.nx))
 
-    def record(self, k: int, layer_kg, level_kg, released, suspended, deposited, exited):
-        """Store output time k from this snapshot's binned mass and the running budget."""
+    def record(self, k: int, layer_kg, level_kg, deposit_kg, bed_shear_stress_pa,
+               released, suspended, deposited, exited, resuspended):
+        """Store output time k from this snapshot's binned mass, the deposit (y, x; kg), the bed
+        shear stress (y, x; Pa) and the running budget (kg)."""
         g = self.grid
         volume = g.cell_area_m2 * g.layer_thickness_m[:, None, None]
         ssc = layer_kg / volume
@@ -65,11 +68,13 @@ class Accumulators:
         if self.ssc_midwater_kg_m3 is not None:
             thickness = np.diff(g.depth_level_bounds_m)[:, None, None]
             self.ssc_midwater_kg_m3[k] = level_kg / (g.cell_area_m2 * thickness)
-        self.deposit_mass_kg_m2[k] = self.deposit_kg / g.cell_area_m2
+        self.deposit_mass_kg_m2[k] = deposit_kg / g.cell_area_m2
+        self.bed_shear_stress_pa[k] = bed_shear_stress_pa
         self.mass_released_kg[k] = released
         self.mass_suspended_kg[k] = suspended
         self.mass_deposited_kg[k] = deposited
         self.mass_exited_kg[k] = exited
+        self.mass_resuspended_kg[k] = resuspended
 
     @property
     def deposit_thickness_m(self) -> np.ndarray:

@@ -13,6 +13,7 @@ import numpy as np
 import xarray as xr
 
 from . import __version__
+from .analysis import add_metrics, source_geometry
 from .errors import PlumeError
 
 # name -> (units, standard_name or None, long_name). One registry drives every variable's attributes.
@@ -33,7 +34,20 @@ VARIABLES = {
     "mass_suspended": ("kg", None, "sediment mass in suspension"),
     "mass_deposited": ("kg", None, "cumulative sediment mass deposited on the seabed"),
     "mass_exited": ("kg", None, "cumulative sediment mass that left the model domain"),
+    "mass_resuspended": ("kg", None, "cumulative sediment mass eroded from the deposit back into suspension "
+                         "(mass_deposited is net of it)"),
+    "bed_shear_stress": ("Pa", None, "bed shear stress of the near-bed flow at the cell centre"),
     "depth": ("m", "sea_floor_depth_below_sea_surface", "sea-floor depth below the sea surface"),
+    "deposit_dry_density": ("kg m-3", None, "dry bulk density of the deposit (converts mass to thickness)"),
+    "source_x": ("m", None, "x (east, local frame) of the discharge point or of the collector track start"),
+    "source_y": ("m", None, "y (north, local frame) of the discharge point or of the collector track start"),
+    "source_nodule_rate": ("kg s-1", None, "nodule collection rate of the source (missing where not given)"),
+    "source_start": ("s", None, "start of the release, time since the start of the run"),
+    "source_stop": ("s", None, "end of the release, time since the start of the run"),
+    "track_x": ("m", None, "x (east, local frame) of a collector track vertex"),
+    "track_y": ("m", None, "y (north, local frame) of a collector track vertex"),
+    "track_lon": ("degrees_east", "longitude", "longitude of a collector track vertex"),
+    "track_lat": ("degrees_north", "latitude", "latitude of a collector track vertex"),
 }
 
 
@@ -75,10 +89,10 @@ def build_dataset(simulation) -> xr.Dataset:
         "deposit_thickness": (("time", "y", "x"), acc.deposit_thickness_m,
                               {**_attrs("deposit_thickness"), **on_grid}),
         "deposit_area": (("time", "deposit_threshold"), acc.deposit_area_m2, _attrs("deposit_area")),
-        "layer_bounds": (("layer", "nv"), np.stack([bounds[:-1], bounds[1:]], axis=1),
-                         {"units": "m", "long_name": "bounds of near-bed layers, height above seabed"}),
+        "bed_shear_stress": (("time", "y", "x"), acc.bed_shear_stress_pa, {**_attrs("bed_shear_stress"), **on_grid}),
+        "layer_bounds": (("layer", "nv"), np.stack([bounds[:-1], bounds[1:]], axis=1), {"units": "m"}),
     }
-    for name in ("released", "suspended", "deposited", "exited"):
+    for name in ("released", "suspended", "deposited", "exited", "resuspended"):
         data_vars[f"mass_{name}"] = (("time",), getattr(acc, f"mass_{name}_kg"), _attrs(f"mass_{name}"))
 
     coords = {
@@ -106,13 +120,43 @@ def build_dataset(simulation) -> xr.Dataset:
                                  {"standard_name": "depth", "long_name": "mid-depth of midwater cell",
                                   "units": "m", "positive": "down", "bounds": "depth_level_bounds"})
         data_vars["depth_level_bounds"] = (("depth_level", "nv"), np.stack([levels[:-1], levels[1:]], axis=1),
-                                           {"units": "m", "long_name": "bounds of midwater cells, depth"})
+                                           {"units": "m", "positive": "down"})
         data_vars["ssc_midwater"] = (("time", "depth_level", "y", "x"), acc.ssc_midwater_kg_m3,
                                      {**_attrs("ssc_midwater"), **on_grid})
 
+    data_vars.update(_source_variables(sc, proj))
+    data_vars["deposit_dry_density"] = ((), float(sc.sediment.deposit_dry_density_kg_m3),
+                                        _attrs("deposit_dry_density"))
     ds = xr.Dataset(data_vars=data_vars, coords=coords)
+    distances = getattr(sc.output, "metric_distances_m", None)
+    ds = add_metrics(ds, None if distances is None else [float(d) for d in distances])
     ds.attrs = _global_attributes(sc, lon, lat, output_s, simulation)
     return ds
+
+
+def _source_variables(sc, proj) -> dict:
+    """Where each source is, so that metrics, maps and comparisons need only the result file."""
+    geo = source_geometry(sc)
+    track_lon, track_lat = proj.to_lonlat(geo.track_x_m, geo.track_y_m)
+    variables = {
+        "source_name": (("source",), np.array(geo.name, dtype=object), {"long_name": "source name"}),
+        "source_kind": (("source",), np.array(geo.kind, dtype=object),
+                        {"long_name": "source kind (collector or discharge)"}),
+        "source_x": (("source",), geo.x_m, _attrs("source_x")),
+        "source_y": (("source",), geo.y_m, _attrs("source_y")),
+        "source_start": (("source",), geo.start_s, _attrs("source_start")),
+        "source_stop": (("source",), geo.stop_s, _attrs("source_stop")),
+        "track_x": (("track_point",), geo.track_x_m, _attrs("track_x")),
+        "track_y": (("track_point",), geo.track_y_m, _attrs("track_y")),
+        "track_lon": (("track_point",), np.asarray(track_lon, dtype=float), _attrs("track_lon")),
+        "track_lat": (("track_point",), np.asarray(track_lat, dtype=float), _attrs("track_lat")),
+        "track_source": (("track_point",), geo.track_source,
+                         {"long_name": "index (0-based, along dimension source) of the collector driving this "
+                                       "track vertex; consecutive vertices of one source form its polyline"}),
+    }
+    if np.isfinite(geo.nodule_rate_kg_s).any():  # only when some collector gives its nodule rate
+        variables["source_nodule_rate"] = (("source",), geo.nodule_rate_kg_s, _attrs("source_nodule_rate"))
+    return variables
 
 
 def _creation_time() -> datetime:
@@ -154,19 +198,87 @@ def _global_attributes(sc, lon, lat, output_s, simulation) -> dict:
     }
 
 
-def write_dataset(ds: xr.Dataset, path: Path) -> None:
-    """Write to a temporary file in the same folder and rename, so no half file ever has the real name."""
-    path = Path(path)
+def _encoding(ds: xr.Dataset) -> dict:
+    """Compress the big fields; no _FillValue on coordinates, bounds or integers (CF 2.5.1, 7.1)."""
+    bounds = {v.attrs.get("bounds") for v in ds.variables.values()} - {None}
+    encoding = {}
+    for name, v in ds.variables.items():
+        enc = {"zlib": True, "complevel": 4} if name in ds.data_vars and v.ndim >= 2 else {}
+        if name in ds.coords or name in bounds or v.dtype.kind in "iuO":
+            enc["_FillValue"] = None
+        encoding[name] = enc
+    return encoding
+
+
+def _make_folder(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise PlumeError(f"output.directory: cannot create {path.parent}: {err.strerror}") from None
+
+
+def write_dataset(ds: xr.Dataset, path: Path, encoding: dict | None = None) -> None:
+    """Write to a temporary file in the same folder and rename, so no half file ever has the real name."""
+    path = Path(path)
+    _make_folder(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
-    encoding = {name: {"zlib": True, "complevel": 4} for name, v in ds.data_vars.items() if v.ndim >= 2}
+    enc = _encoding(ds)
+    for name, extra in (encoding or {}).items():
+        enc[name] = {**enc.get(name, {}), **extra}
     try:
-        ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
+        ds.to_netcdf(tmp, engine="netcdf4", encoding=enc)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a text file through a temporary name and a rename (never half written)."""
+    path = Path(path)
+    _make_folder(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def metrics_paths(nc_path: Path) -> tuple[Path, Path]:
+    """`<name>_metrics.csv` and `<name>_metrics.json` beside `<name>.nc`."""
+    nc_path = Path(nc_path)
+    stem = nc_path.with_suffix("")
+    return stem.with_name(f"{stem.name}_metrics.csv"), stem.with_name(f"{stem.name}_metrics.json")
+
+
+def write_metrics(ds: xr.Dataset, nc_path: Path, name: str | None = None) -> tuple[Path, Path]:
+    """The metrics summary as CSV (name, value, units, description) and JSON, beside the NetCDF."""
+    import csv
+    import io
+    import json
+
+    from .analysis import metric_rows
+
+    rows = metric_rows(ds)
+    csv_path, json_path = metrics_paths(nc_path)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["name", "value", "units", "description"])
+    for row in rows:
+        writer.writerow([row.name, repr(row.value), row.units, row.description])
+    value = (lambda v: v if np.isfinite(v) else None)  # JSON has no NaN: a metric never reached is null
+    document = {
+        "scenario": name or Path(nc_path).stem,
+        "title": ds.attrs.get("title", ""),
+        "plume_version": __version__,
+        "metrics": {row.name: value(row.value) for row in rows},
+        "units": {row.name: row.units for row in rows},
+        "descriptions": {row.name: row.description for row in rows},
+    }
+    write_text(csv_path, buffer.getvalue())
+    write_text(json_path, json.dumps(document, indent=2) + "\n")
+    return csv_path, json_path

@@ -17,11 +17,15 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from .accumulators import Accumulators
+from .deposit import NewParticles, Resuspension, SeabedDeposit
 from .environment import Environment, build_environment
+from .environment.turbulence import bed_stress_from_spec
 from .grids import LocalProjection, OutputGrid
 from .kernels import status as st
 from .kernels.accumulate import bin_suspended, book_boundary_events
+from .kernels.bedstress import bed_shear_stress_field
 from .kernels.random import seed_key
+from .kernels.sediment import LocalConcentration, SedimentBehaviour
 from .kernels.step import step_particles
 from .sediment import settling_speeds
 from .sources import ReleaseSchedule, release_schedule
@@ -74,6 +78,50 @@ class ParticleState:
     def count(self, code) -> int:
         return int(np.count_nonzero(self.status == code))
 
+    def insert_active(self, new: NewParticles, time_s: float, first_id: int) -> None:
+        """Put new particles (resuspended from the bed) into the water now, after the released ones."""
+        at = self.n_released
+        columns = {
+            "x_m": new.x_m, "y_m": new.y_m, "z_m": new.z_m, "mass_kg": new.mass_kg,
+            "class_index": new.class_index, "status": np.full(new.count, st.ACTIVE, np.int8),
+            "release_time_s": np.full(new.count, time_s), "particle_id": first_id + np.arange(new.count),
+        }
+        for name in self.ARRAYS:
+            old = getattr(self, name)
+            setattr(self, name, np.concatenate([old[:at], columns[name].astype(old.dtype), old[at:]]))
+        self.n_released += new.count
+
+
+def sediment_behaviour(sediment, settling_m_s) -> SedimentBehaviour:
+    """The kernels' view of the sediment block: settling, deposition, flocculation, hindered settling."""
+    names = [c.name for c in sediment.classes]
+    n = len(names)
+    target = np.full(n, -1, dtype=np.int64)
+    rate, reference, exponent = np.zeros(n), np.ones(n), np.zeros(n)
+    for rule in sediment.flocculation:
+        c = names.index(rule.from_class)
+        target[c] = names.index(rule.to_class)
+        rate[c] = rule.rate_per_h / 3600.0
+        reference[c] = rule.reference_concentration_mg_l / 1000.0  # mg/L = g/m3
+        exponent[c] = rule.concentration_exponent
+    hindered = sediment.hindered_settling
+    hindered_reference = float(sediment.grain_density_kg_m3)
+    if hindered is not None and hindered.reference_concentration_kg_m3 is not None:
+        hindered_reference = float(hindered.reference_concentration_kg_m3)
+    return SedimentBehaviour(
+        np.asarray(settling_m_s, dtype=float), float(sediment.deposition_probability),
+        float(sediment.critical_deposition_stress_pa or 0.0), target, rate, reference, exponent,
+        0.0 if hindered is None else float(hindered.exponent), hindered_reference,
+    )
+
+
+def mean_particle_mass_per_class(schedule: ReleaseSchedule, n_classes: int) -> np.ndarray:
+    """Mean released particle mass of each class (kg); classes with no particles get the overall mean."""
+    counts = np.bincount(schedule.class_index, minlength=n_classes).astype(float)
+    mass = np.bincount(schedule.class_index, weights=schedule.mass_kg, minlength=n_classes)
+    overall = float(schedule.mass_kg.sum() / max(schedule.count, 1))
+    return np.where(counts > 0, mass / np.maximum(counts, 1.0), overall)
+
 
 def output_grid_from_spec(spec) -> OutputGrid:
     x_min, x_max, y_min, y_max = (float(v) for v in spec.extent_m)
@@ -95,8 +143,20 @@ class Simulation:
         self.projection = LocalProjection(float(scenario.site.lon), float(scenario.site.lat))
         self.grid = output_grid_from_spec(scenario.grid)
         self.environment: Environment = build_environment(scenario, self.projection, self.grid)
-        self.particles = ParticleState.from_schedule(release_schedule(scenario, self.environment.seabed))
-        self.settling_m_s = settling_speeds(scenario.sediment)
+        schedule = release_schedule(scenario, self.environment.seabed)
+        sediment = scenario.sediment
+        n_classes = len(sediment.classes)
+        self.deposit = SeabedDeposit(self.grid, n_classes, Resuspension.from_spec(
+            sediment, mean_particle_mass_per_class(schedule, n_classes)))
+        self.next_particle_id = schedule.count
+        self.particles = ParticleState.from_schedule(schedule)
+        del schedule
+        self.settling_m_s = settling_speeds(sediment)
+        self.sediment = sediment_behaviour(sediment, self.settling_m_s)
+        self.bed_stress = bed_stress_from_spec(scenario.currents, float(sediment.water_density_kg_m3))
+        self.tau_pa = np.zeros((self.grid.ny, self.grid.nx))
+        # flocculation and hindered settling read the local concentration, binned before each step
+        self.concentration_needed = bool(sediment.flocculation) or sediment.hindered_settling is not None
         t = scenario.time
         self.dt_s = float(t.step_s)
         self.n_steps = int(t.n_steps)
@@ -109,7 +169,7 @@ class Simulation:
         )
         self.key = seed_key(int(scenario.particles.seed))
         self.domain = (self.grid.x_min_m, self.grid.x_max_m, self.grid.y_min_m, self.grid.y_max_m)
-        self.deposition_probability = float(scenario.sediment.deposition_probability)
+        self.resuspension_rng = np.random.default_rng([int(scenario.particles.seed), 0x5E5])
         self.particles_released = 0
         self.finished_in_arrays = 0  # deposited or exited, not yet compacted away
         # compact once at least this many particles have finished and they are half the released ones
@@ -117,7 +177,14 @@ class Simulation:
         self.released_kg = 0.0
         self.deposited_kg = 0.0
         self.exited_kg = 0.0
+        self.resuspended_kg = 0.0
         self.particle_steps = 0
+        # optional sample of particle paths (output.trajectories), recorded at output times
+        self.trajectories = None
+        if scenario.output.trajectories:
+            from .trajectories import TrajectoryRecorder
+
+            self.trajectories = TrajectoryRecorder.from_scenario(scenario)
 
     # -- the pieces of one step, each usable on its own (tests drive them directly) --
 
@@ -140,29 +207,71 @@ class Simulation:
             self.particles_released += end - p.n_released
             p.n_released = end
 
+    def local_concentration(self) -> LocalConcentration:
+        """SSC (kg/m3) on the output grid's cells now, for flocculation and hindered settling."""
+        g = self.grid
+        levels = g.depth_level_bounds_m if g.depth_level_bounds_m is not None else np.zeros(1)
+        if not self.concentration_needed:
+            empty = np.zeros((1, 1, 1))
+            return LocalConcentration(False, g.x_min_m, g.y_min_m, g.resolution_m, g.layer_bounds_m, levels,
+                                      empty, empty)
+        p = self.particles
+        layer_kg, level_kg = self.accumulators.empty_bins()
+        bin_suspended(p.x_m, p.y_m, p.z_m, p.status, p.mass_kg, p.n_released, self.environment.seabed,
+                      g.x_min_m, g.y_min_m, g.resolution_m, g.layer_bounds_m, levels, layer_kg, level_kg)
+        layer_kg /= g.cell_area_m2 * g.layer_thickness_m[:, None, None]
+        if level_kg.shape[0]:
+            level_kg /= g.cell_area_m2 * np.diff(levels)[:, None, None]
+        return LocalConcentration(True, g.x_min_m, g.y_min_m, g.resolution_m, g.layer_bounds_m, levels,
+                                  layer_kg, level_kg)
+
+    def bed_shear_stress(self, t_s: float) -> np.ndarray:
+        """tau (Pa) at the output-grid cell centres at time t (the array is reused)."""
+        env = self.environment
+        currents, clock = env.step_fields(t_s, self.dt_s)
+        g = self.grid
+        bed_shear_stress_field(currents, env.seabed, clock, 0, self.bed_stress, g.x_centres_m, g.y_centres_m,
+                               self.tau_pa)
+        return self.tau_pa
+
     def step(self, step_index: int) -> None:
         p = self.particles
         t_s = step_index * self.dt_s
         env = self.environment
+        concentration = self.local_concentration()
         currents, clock = env.step_fields(t_s, self.dt_s)
         step_particles(
             p.x_m, p.y_m, p.z_m, p.status, p.class_index, p.particle_id, p.n_released,
-            env.seabed, currents, env.turbulence, clock,
-            self.settling_m_s, self.deposition_probability, self.domain, self.dt_s,
-            self.key, step_index,
+            env.seabed, currents, env.turbulence, self.bed_stress, clock, self.sediment, concentration,
+            self.domain, self.dt_s, self.key, step_index,
         )
         g = self.grid
         self.particle_steps += p.n_released - self.finished_in_arrays
         deposited, exited, finished = book_boundary_events(
-            p.x_m, p.y_m, p.status, p.mass_kg, p.n_released, g.x_min_m, g.y_min_m,
-            g.resolution_m, self.accumulators.deposit_kg,
+            p.x_m, p.y_m, p.status, p.mass_kg, p.class_index, p.n_released, g.x_min_m, g.y_min_m,
+            g.resolution_m, self.deposit.fluff_kg,
         )
         self.deposited_kg += deposited
         self.exited_kg += exited
         self.finished_in_arrays += finished
+        if self.deposit.resuspension is not None:
+            self.resuspend(t_s)
         if self.finished_in_arrays >= max(self.compact_after_finished, p.n_released // 2):
             p.compact()  # deposited particles leave the active set and free their memory
             self.finished_in_arrays = 0
+
+    def resuspend(self, t_s: float) -> None:
+        """Erode the deposit over the step that starts at t (the flow at t) and put whole particles'
+        worth back in the water, stamped with release time t (keeps release times sorted)."""
+        self.deposit.erode_step(self.bed_shear_stress(t_s), self.dt_s)
+        new = self.deposit.take_particles(self.environment.seabed, self.resuspension_rng)
+        if new is None:
+            return
+        mass = float(np.sum(new.mass_kg))
+        self.particles.insert_active(new, t_s, self.next_particle_id)
+        self.next_particle_id += new.count
+        self.deposited_kg -= mass
+        self.resuspended_kg += mass
 
     def record(self, output_index: int) -> None:
         p = self.particles
@@ -174,8 +283,11 @@ class Simulation:
             p.x_m, p.y_m, p.z_m, p.status, p.mass_kg, p.n_released, self.environment.seabed,
             g.x_min_m, g.y_min_m, g.resolution_m, g.layer_bounds_m, levels, layer_kg, level_kg,
         )
-        acc.record(output_index, layer_kg, level_kg, self.released_kg, suspended,
-                   self.deposited_kg, self.exited_kg)
+        tau = self.bed_shear_stress(output_index * self.steps_per_output * self.dt_s)
+        acc.record(output_index, layer_kg, level_kg, self.deposit.total_kg(), tau, self.released_kg, suspended,
+                   self.deposited_kg, self.exited_kg, self.resuspended_kg)
+        if self.trajectories is not None:
+            self.trajectories.record(output_index, p)
         residual = acc.budget_residual_kg[output_index]
         # round-off bound of summing n particle masses in different orders: n eps, and at least 1e-12
         tolerance = max(BUDGET_RELATIVE_TOLERANCE, p.n_released * np.finfo(float).eps)
@@ -225,8 +337,23 @@ def run(scenario, *, progress: bool = False, write: bool = True, threads: int | 
     simulation.run(progress=progress)
     dataset = build_dataset(simulation)
     if write:
+        from .output import write_metrics
+
         write_dataset(dataset, path)
+        write_metrics(dataset, path, scenario.name)
+        if simulation.trajectories is not None:
+            from .trajectories import trajectory_path
+
+            simulation.trajectories.write(trajectory_path(path), simulation.projection,
+                                          simulation.environment.depth_at, dataset.time.attrs["units"],
+                                          _trajectory_attrs(dataset.attrs))
     return RunResult(scenario, simulation, dataset, path if write else None, wallclock.perf_counter() - started)
+
+
+def _trajectory_attrs(attrs: dict) -> dict:
+    keep = ("Conventions", "title", "source", "history", "date_created", "plume_version", "site_lon", "site_lat",
+            "time_coverage_start", "time_coverage_end", "scenario")
+    return {k: attrs[k] for k in keep if k in attrs}
 
 
 def _check_writable(path: Path) -> None:

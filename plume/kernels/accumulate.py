@@ -15,12 +15,12 @@ def _cell(coord, origin, spacing, n):
 
 
 @njit(cache=True)
-def book_boundary_events(x, y, status, mass_kg, n_released, x_min, y_min, resolution, deposit_kg):
-    """Move this step's deposits into deposit_kg (ny, nx) and count exits.
+def book_boundary_events(x, y, status, mass_kg, class_index, n_released, x_min, y_min, resolution, deposit_kg):
+    """Move this step's deposits into deposit_kg (class, ny, nx) and count exits.
 
     Returns (deposited kg, exited kg, number of particles that finished this step).
     """
-    ny, nx = deposit_kg.shape
+    _, ny, nx = deposit_kg.shape
     deposited = 0.0
     exited = 0.0
     finished = 0
@@ -29,7 +29,7 @@ def book_boundary_events(x, y, status, mass_kg, n_released, x_min, y_min, resolu
         if s == st.JUST_DEPOSITED:
             i = _cell(x[p], x_min, resolution, nx)
             j = _cell(y[p], y_min, resolution, ny)
-            deposit_kg[j, i] += mass_kg[p]
+            deposit_kg[class_index[p], j, i] += mass_kg[p]
             deposited += mass_kg[p]
             status[p] = st.DEPOSITED
             finished += 1

@@ -1,44 +1,125 @@
 """Scenario models of the released sediment: grain classes and material properties."""
 import math
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from .errors import fail, show
 from .values import Text, _exactly_one, _Model, num
 
 
 class SedimentClass(_Model):
-    """One grain class: its share of the released mass and either a given settling
-    velocity (m/s) or a grain diameter (micrometres; settling from Stokes' law)."""
+    """One grain class: its share of the released mass and one of: a given settling
+    velocity (m/s), a grain diameter (micrometres; settling from Stokes' law) or a
+    ``floc`` (settling from floc size and fractal dimension, Winterwerp 1998)."""
+
+    class Floc(_Model):
+        """A floc of ``size_um`` built of primary particles of ``primary_diameter_um``
+        with fractal dimension ``fractal_dimension`` (3: solid; 1.7-2.3: typical muds)."""
+
+        size_um: num(gt=0, le=100_000)
+        fractal_dimension: num(gt=1, le=3)
+        primary_diameter_um: num(gt=0, le=10_000) = 4.0  # CCZ clay-silt primaries: a few micrometres
 
     name: Text
-    mass_fraction: num(gt=0, le=1)
+    mass_fraction: num(ge=0, le=1)  # 0: a class released empty that gains mass by flocculation
     settling_m_s: num(ge=0, le=1) | None = None
     diameter_um: num(gt=0, le=10000) | None = None
+    floc: Floc | None = None
 
     @model_validator(mode="after")
     def _one_speed(self) -> "SedimentClass":
-        _exactly_one(self, "settling_m_s", "diameter_um")
+        given = [k for k in ("settling_m_s", "diameter_um", "floc") if getattr(self, k) is not None]
+        if len(given) == 2:  # name just the two that clash
+            raise fail(f"give either {given[0]} or {given[1]}, not both")
+        _exactly_one(self, "settling_m_s", "diameter_um", "floc")
+        if self.floc is not None and self.floc.size_um < self.floc.primary_diameter_um:
+            raise fail(f"must be >= primary_diameter_um ({show(self.floc.primary_diameter_um)}), "
+                       f"got {show(self.floc.size_um)}", at=["floc", "size_um"])
         return self
 
 
+class Flocculation(_Model):
+    """Class ``from`` aggregates into the faster-settling class ``to`` at rate
+    k = ``rate_per_h`` (C / ``reference_concentration_mg_l``)^``concentration_exponent`` (per hour;
+    exponent 0: a constant rate). Defaults: flocs of hundreds of microns form within about an hour
+    at 100 mg/L in CCZ sediment (10-135 min at 35-500 mg/L: Gillard et al. 2019, Elementa 7, 5)."""
+
+    model_config = {**_Model.model_config, "populate_by_name": True}  # model_dump() round-trips
+
+    from_class: Text = Field(alias="from")
+    to_class: Text = Field(alias="to")
+    rate_per_h: num(ge=0, le=3600) = 1.0
+    reference_concentration_mg_l: num(gt=0) = 100.0
+    concentration_exponent: num(ge=0, le=4) = 1.0
+
+
+class HinderedSettling(_Model):
+    """Richardson-Zaki hindered settling w = w0 (1 - C / C_ref)^n: ``exponent`` n (4.65 for small
+    grains, Richardson & Zaki 1954) and ``reference_concentration_kg_m3`` C_ref (null: the grain
+    density, i.e. the solid volume fraction; a gelling concentration of about 100 kg/m3 for flocs)."""
+
+    exponent: num(gt=0, le=20) = 4.65
+    reference_concentration_kg_m3: num(gt=0) | None = None
+
+
 class SedimentSpec(_Model):
-    """Grains, water and deposit properties (kg/m3, Pa s) and the sediment classes."""
+    """Grains, water and deposit properties (kg/m3, Pa s), the sediment classes, and the seabed's
+    response: deposition (with Krone's probability) and resuspension (Partheniades' erosion law)."""
 
     grain_density_kg_m3: num(gt=0) = 2650.0
     deposit_dry_density_kg_m3: num(gt=0) = 300.0
     water_density_kg_m3: num(gt=0) = 1045.0  # in-situ density near the CCZ seabed
     water_viscosity_pa_s: num(gt=0) = 1.8e-3  # seawater at about 1.5 degC
-    critical_shear_stress_pa: num(gt=0) | None = None
     deposition_probability: num(ge=0, le=1) = 1.0  # else a particle reaching the bed is reflected
+    # Krone (1962): P = 1 - tau / tau_cd for tau < tau_cd, 0 above; null: off
+    critical_deposition_stress_pa: num(gt=0) | None = None
+    # resuspension, E = M (tau / tau_ce - 1) where tau > tau_ce; null: none
+    critical_shear_stress_pa: num(gt=0) | None = None  # consolidated deposit
+    fluff_critical_shear_stress_pa: num(gt=0) | None = None  # fresh deposit; null: same as consolidated
+    consolidation_time_h: num(gt=0) | None = None  # e-folding time of fluff becoming consolidated; null: never
+    erosion_rate_kg_m2_s: num(gt=0, le=1) = 1.0e-4  # M: 1e-5 to 1e-3 for muds (Winterwerp & van Kesteren 2004)
+    resuspension_height_m: num(gt=0, le=100) = 0.1  # eroded mass re-enters the water up to this height
+    flocculation: list[Flocculation] = []
+    hindered_settling: HinderedSettling | None = None
     classes: list[SedimentClass] = Field(min_length=1)
 
-    @field_validator("critical_shear_stress_pa")
-    @classmethod
-    def _no_resuspension_yet(cls, v: float | None) -> None:
-        if v is not None:
-            raise fail("resuspension is not available yet; use null", with_value=True)
-        return None
+    @property
+    def resuspension(self) -> bool:
+        return self.critical_shear_stress_pa is not None
+
+    @property
+    def fluff_critical_stress_pa(self) -> float | None:
+        return self.fluff_critical_shear_stress_pa if self.fluff_critical_shear_stress_pa is not None \
+            else self.critical_shear_stress_pa
+
+    @model_validator(mode="after")
+    def _seabed(self) -> "SedimentSpec":
+        if not self.resuspension:
+            for key in ("fluff_critical_shear_stress_pa", "consolidation_time_h"):
+                if getattr(self, key) is not None:
+                    raise fail("needs critical_shear_stress_pa (resuspension is off without it)", at=[key])
+        names = [c.name for c in self.classes]
+        source_of: dict[str, str] = {}
+        for i, rule in enumerate(self.flocculation):
+            for key, value in (("from", rule.from_class), ("to", rule.to_class)):
+                if value not in names:
+                    raise fail(f"no sediment class named {show(value)} (classes: {', '.join(names)})",
+                               at=["flocculation", i, key])
+            if rule.from_class == rule.to_class:
+                raise fail(f"a class cannot flocculate into itself, got {show(rule.to_class)}",
+                           at=["flocculation", i, "to"])
+            if rule.from_class in source_of:
+                raise fail(f"class {show(rule.from_class)} already flocculates into "
+                           f"{show(source_of[rule.from_class])}", at=["flocculation", i, "from"])
+            source_of[rule.from_class] = rule.to_class
+        for start in source_of:  # a cycle would shuttle mass between classes forever
+            seen, name = {start}, start
+            while name in source_of:
+                name = source_of[name]
+                if name in seen:
+                    raise fail(f"flocculation goes round in a cycle through {show(start)}", at=["flocculation"])
+                seen.add(name)
+        return self
 
     @model_validator(mode="after")
     def _classes(self) -> "SedimentSpec":
