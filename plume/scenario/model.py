@@ -14,6 +14,7 @@ from .errors import fail, format_validation_error, one_line, show
 from .layout import GridSpec, OutputSpec, ParticlesSpec, Thresholds
 from .sediment import SedimentSpec
 from .sources import Collector, Source
+from .water_column import WaterColumn
 from .values import MAX_OUTPUT_BYTES, REL_TOL, _Model
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -44,6 +45,7 @@ class Scenario(_Model):
     turbulence: TurbulenceSpec = TurbulenceSpec()
     sediment: SedimentSpec
     sources: list[Source] = Field(min_length=1)
+    water_column: WaterColumn = Field(default_factory=WaterColumn)  # stratification; default: eastern CCZ
     particles: ParticlesSpec
     grid: GridSpec
     thresholds: Thresholds = Thresholds()
@@ -66,7 +68,12 @@ class Scenario(_Model):
                            at=["sources", i, "stop_h"])
             extent = f"grid.extent_m {show(list(self.grid.extent_m))}"
             if isinstance(s, Collector):
-                if not all(self.grid.contains(x, y) for x, y in s.track.corners()):
+                if s.track.waypoints_m is not None:  # every vertex: the polyline then lies inside too
+                    for j, (x, y) in enumerate(s.track.waypoints_m):
+                        if not self.grid.contains(x, y):
+                            raise fail(f"must lie inside {extent}, got {show([x, y])}",
+                                       at=["sources", i, "track", "waypoints_m", j])
+                elif not all(self.grid.contains(x, y) for x, y in s.track.corners()):
                     raise fail(f"the track (all its lanes) must lie inside {extent}", at=["sources", i, "track"])
             else:
                 if not self.grid.contains(*s.position_m):

@@ -5,23 +5,71 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, model_validator
 
 from .errors import fail, show
-from .values import PointM, Text, _exactly_one, _Model, integer, num
+from .values import PointM, Text, _exactly_one, _increasing, _Model, integer, num
 
 
 class Track(_Model):
-    """A collector's path: ``lanes`` parallel lanes of ``lane_length_m`` from ``origin_m``
-    (x, y in m) along ``heading_deg`` (compass, clockwise from north), each next lane
-    ``lane_spacing_m`` to the right of the previous one, driven at ``speed_m_s``."""
+    """A collector's path, of one of two kinds.
 
-    origin_m: PointM
-    heading_deg: num() = 0.0
-    lanes: integer(ge=1, le=100_000) = 1
-    lane_length_m: num(gt=0)
-    lane_spacing_m: num(ge=0) = 0.0
-    speed_m_s: num(gt=0)
+    Lawnmower (``lane_length_m`` given): ``lanes`` parallel lanes of ``lane_length_m`` from
+    ``origin_m`` (x, y in m) along ``heading_deg`` (compass, clockwise from north), each next
+    lane ``lane_spacing_m`` to the right of the previous one, driven at ``speed_m_s``.
+
+    Waypoints (``waypoints_m`` given): the vehicle drives the polyline ``[[x, y], ...]`` (m)
+    either at ``speed_m_s`` or arriving at waypoint i at ``times_h[i]`` (hours since the start
+    of the run, increasing; piecewise-constant speed). At a constant speed, as on a
+    lawnmower track, a vehicle that reaches the end drives the track back again.
+    """
+
+    origin_m: PointM | None = None
+    heading_deg: num() | None = None
+    lanes: integer(ge=1, le=100_000) | None = None
+    lane_length_m: num(gt=0) | None = None
+    lane_spacing_m: num(ge=0) | None = None
+    waypoints_m: list[PointM] | None = Field(default=None, min_length=2, max_length=100_000)
+    speed_m_s: num(gt=0) | None = None
+    times_h: list[num(ge=0)] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Track":
+        _exactly_one(self, "lane_length_m", "waypoints_m")
+        if self.waypoints_m is None:
+            if self.origin_m is None:
+                raise fail("required key missing (a lawnmower track starts there)", at=["origin_m"])
+            if self.times_h is not None:
+                raise fail("is only for a waypoint track (waypoints_m); give speed_m_s", at=["times_h"])
+            if self.speed_m_s is None:
+                raise fail("required key missing", at=["speed_m_s"])
+            self.heading_deg = 0.0 if self.heading_deg is None else self.heading_deg
+            self.lanes = 1 if self.lanes is None else self.lanes
+            self.lane_spacing_m = 0.0 if self.lane_spacing_m is None else self.lane_spacing_m
+            return self
+        for key in ("origin_m", "heading_deg", "lanes", "lane_spacing_m"):
+            if getattr(self, key) is not None:
+                raise fail("is only for a lawnmower track (lane_length_m); a waypoint track is "
+                           "given by waypoints_m alone", at=[key])
+        _exactly_one(self, "speed_m_s", "times_h")
+        points = self.waypoints_m
+        if self.times_h is not None:
+            if len(self.times_h) != len(points):
+                raise fail(f"must have one time per waypoint ({len(points)}), got {len(self.times_h)}",
+                           at=["times_h"])
+            if not _increasing(self.times_h):
+                raise fail(f"must be strictly increasing, got {show(self.times_h)}", at=["times_h"])
+        elif all(p == points[0] for p in points):
+            raise fail("the waypoints are all the same point: nothing to drive at speed_m_s",
+                       at=["waypoints_m"])
+        return self
+
+    @property
+    def kind(self) -> str:
+        return "lawnmower" if self.waypoints_m is None else "waypoints"
 
     def corners(self) -> list[tuple[float, float]]:
-        """The four corners of the area swept by the lanes (x, y in m)."""
+        """Points whose convex hull holds the whole track (x, y in m): for a lawnmower the four
+        corners of the area swept by the lanes, for a waypoint track every waypoint."""
+        if self.waypoints_m is not None:
+            return [tuple(p) for p in self.waypoints_m]
         h = math.radians(self.heading_deg)
         along = (math.sin(h), math.cos(h))  # unit vector of the heading, x east, y north
         right = (math.cos(h), -math.sin(h))  # 90 degrees clockwise of the heading
@@ -30,6 +78,75 @@ class Track(_Model):
         return [(x0 + a * self.lane_length_m * along[0] + b * width * right[0],
                  y0 + a * self.lane_length_m * along[1] + b * width * right[1])
                 for a in (0, 1) for b in (0, 1)]
+
+
+class TurbidityCurrentNearField(_Model):
+    """The collector's discharge collapses into a turbidity current on the bed
+    (see plume/nearfield.py and docs/sources.md for the formulas and their sources).
+
+    The discharge carries the collector's ``rate_kg_s`` of sediment in
+    ``discharge_flow_m3_s`` of water (or at ``discharge_concentration_kg_m3``) out over the
+    collector's ``release_width_m``. ``lofted_fraction`` of the mass (default 0.05: 2-8 %
+    rose 2 m or more above the bed in the 2021 CCZ trials, Munoz-Royo et al. 2022) is
+    lofted between the current's top and ``lofted_height_m``; ``run_out_m`` overrides the
+    lateral run-out computed from the settling speed of the classes.
+    """
+
+    model: Literal["turbidity_current"]
+    discharge_flow_m3_s: num(gt=0) | None = None
+    discharge_concentration_kg_m3: num(gt=0, le=2000) | None = None
+    carrier_density_excess_kg_m3: num(ge=0, le=100) = 0.0
+    froude_number: num(gt=0, le=2) = 1.19  # Huppert & Simpson (1980): a current thin against the depth
+    lofted_fraction: num(ge=0, lt=1) = 0.05
+    lofted_height_m: num(gt=0, le=1000) = 5.0
+    run_out_m: num(ge=0) | None = None
+
+    @model_validator(mode="after")
+    def _one_flux(self) -> "TurbidityCurrentNearField":
+        _exactly_one(self, "discharge_flow_m3_s", "discharge_concentration_kg_m3")
+        return self
+
+
+class GivenNearField(_Model):
+    """The collector's initial plume given directly: ``mass_fraction[k]`` of the mass spread
+    evenly between heights ``height_m[k]`` and ``height_m[k + 1]`` above the bed, across
+    ``width_m`` (default: the collector's ``release_width_m``) centred on the track."""
+
+    model: Literal["given"]
+    height_m: list[num(ge=0, le=1000)] = Field(min_length=2)
+    mass_fraction: list[num(ge=0, le=1)] = Field(min_length=1)
+    width_m: num(ge=0) | None = None
+
+    @model_validator(mode="after")
+    def _layers(self) -> "GivenNearField":
+        if not _increasing(self.height_m):
+            raise fail(f"must be strictly increasing, got {show(self.height_m)}", at=["height_m"])
+        if len(self.mass_fraction) != len(self.height_m) - 1:
+            raise fail(f"must have one value per layer between height_m bounds ({len(self.height_m) - 1}), "
+                       f"got {len(self.mass_fraction)}", at=["mass_fraction"])
+        total = math.fsum(self.mass_fraction)
+        if abs(total - 1.0) > 1e-6:
+            raise fail(f"must sum to 1, got {total:.9g}", at=["mass_fraction"])
+        return self
+
+
+NearField = Annotated[Union[TurbidityCurrentNearField, GivenNearField], Field(discriminator="model")]
+
+
+class Outlet(_Model):
+    """A discharge's outlet, which switches the buoyant-jet model on (plume/midwater.py): a
+    round pipe of ``diameter_m`` discharging ``flow_m3_s`` of water ``direction`` down, up or
+    horizontally (towards ``azimuth_deg``, compass), carrying the discharge's ``rate_kg_s``
+    of sediment. The carrier water may itself be denser than the ambient water by
+    ``carrier_density_excess_kg_m3`` (e.g. cold bottom water; negative: lighter);
+    ``entrainment`` is the top-hat entrainment coefficient alpha."""
+
+    diameter_m: num(gt=0, le=20)
+    flow_m3_s: num(gt=0, le=1000)
+    direction: Literal["down", "up", "horizontal"] = "down"
+    azimuth_deg: num() = 0.0
+    carrier_density_excess_kg_m3: num(ge=-50, le=50) = 0.0
+    entrainment: num(ge=0.03, le=0.3) = 0.1
 
 
 class _Source(_Model):
@@ -50,19 +167,30 @@ class _Source(_Model):
 
 class Collector(_Source):
     """A nodule collector driving its ``track`` from ``start_h`` to ``stop_h``, releasing
-    ``rate_kg_s`` of sediment ``release_height_m`` above the bed over ``release_width_m``."""
+    ``rate_kg_s`` of sediment ``release_height_m`` above the bed over ``release_width_m``,
+    or spread as its ``near_field`` block says. ``nodule_rate_kg_s`` (optional) is the rate
+    of nodules it collects, for impact per tonne of nodules."""
 
     kind: Literal["collector"]
     stop_h: num(ge=0)
     rate_kg_s: num(gt=0)
+    nodule_rate_kg_s: num(gt=0) | None = None
     release_height_m: num(ge=0) = 1.0
     release_width_m: num(ge=0) = 0.0
     track: Track
+    near_field: NearField | None = None
 
     @model_validator(mode="after")
     def _window(self) -> "Collector":
         if self.stop_h <= self.start_h:
             raise fail(f"must be > start_h ({show(self.start_h)}), got {show(self.stop_h)}", at=["stop_h"])
+        times = self.track.times_h
+        if times is not None and (self.start_h < times[0] or self.stop_h > times[-1]):
+            raise fail(f"must cover the release window start_h..stop_h ({show(self.start_h)}..{show(self.stop_h)}), "
+                       f"got {show(times[0])}..{show(times[-1])}", at=["track", "times_h"])
+        if isinstance(self.near_field, TurbidityCurrentNearField) and self.release_width_m <= 0:
+            raise fail("must be > 0 with near_field model turbidity_current (it is the discharge's width), "
+                       f"got {show(self.release_width_m)}", at=["release_width_m"])
         return self
 
     @property
@@ -73,7 +201,8 @@ class Collector(_Source):
 class Discharge(_Source):
     """A fixed outlet at ``position_m`` (x, y in m), at ``depth_m`` below the surface or
     ``height_above_bed_m``, releasing ``rate_kg_s`` from ``start_h`` to ``stop_h``, or
-    ``mass_kg`` at once (``stop_h`` equal to ``start_h``, its default)."""
+    ``mass_kg`` at once (``stop_h`` equal to ``start_h``, its default). Without ``outlet``
+    the particles start at the outlet itself; with it, where the buoyant jet traps."""
 
     kind: Literal["discharge"]
     position_m: PointM
@@ -82,6 +211,7 @@ class Discharge(_Source):
     rate_kg_s: num(gt=0) | None = None
     mass_kg: num(gt=0) | None = None
     stop_h: num(ge=0) | None = None
+    outlet: Outlet | None = None
 
     @model_validator(mode="after")
     def _release(self) -> "Discharge":
@@ -97,6 +227,8 @@ class Discharge(_Source):
         if self.rate_kg_s is not None and self.stop_h == self.start_h:
             raise fail(f"rate_kg_s is a continuous release: stop_h must be > start_h ({show(self.start_h)}); "
                        f"use mass_kg for an instantaneous release", at=["stop_h"])
+        if self.outlet is not None and self.rate_kg_s is None:
+            raise fail("needs a continuous discharge (rate_kg_s), not an instantaneous mass_kg", at=["outlet"])
         return self
 
     @property
