@@ -24,10 +24,24 @@ def run(scenario, **kwargs):
 
 
 def open_result(path):
-    """Open a run's NetCDF output as an xarray Dataset."""
+    """Open a run's NetCDF output as an xarray Dataset, with its impact metrics.
+
+    Files written before the metrics existed get them computed on opening (from the fields; the distance
+    metrics need the source geometry variables and are NaN without them).
+    """
     import xarray as xr
 
-    return xr.open_dataset(path)
+    from .analysis import add_metrics
+
+    ds = xr.open_dataset(path)
+    if "ssc_exposure" not in ds.variables and "ssc" in ds.variables:
+        ds = add_metrics(ds)
+    return ds
 
 
-__all__ = ["__version__", "load_scenario", "run", "open_result", "PlumeError", "ScenarioError", "InputDataError"]
+# imported here, not lazily: importing the submodule later would rebind `plume.compare` to the module
+from .compare import compare  # noqa: E402
+
+
+__all__ = ["__version__", "load_scenario", "run", "open_result", "compare", "PlumeError", "ScenarioError",
+           "InputDataError"]

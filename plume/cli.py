@@ -86,13 +86,62 @@ def run_command(
         if threads > numba.config.NUMBA_NUM_THREADS:
             raise PlumeError(f"--threads: {threads} is more than the {numba.config.NUMBA_NUM_THREADS} "
                              "threads available (NUMBA_NUM_THREADS)")
-    if scenario.output.trajectories:
-        typer.echo("plume: note: output.trajectories is not available yet; no trajectory file is written", err=True)
-    if scenario.output.maps:
-        typer.echo("plume: note: output.maps is not available yet; no maps are made", err=True)
+    layers = _overlays(scenario.output.overlays) if scenario.output.maps else []  # a bad one fails before the run
     result = run(scenario, progress=not quiet, threads=threads)
     for line in summary_lines(result):
         typer.echo(line)
+    if scenario.output.maps:
+        from .maps import default_directory, make_maps
+
+        for path in make_maps(result.dataset, default_directory(result.path), layers):
+            typer.echo(f"  map: {path}")
+
+
+def _overlays(paths):
+    from .maps import load_overlay
+
+    return [load_overlay(p) for p in paths or []]
+
+
+@app.command("map")
+@reports_bad_input
+def map_command(
+    result_path: Path = typer.Argument(..., metavar="RESULT.nc", help="Result file of `plume run`."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                          help="Folder for the figures (default: <name>_maps/ beside the result)."),
+    overlay: Optional[list[Path]] = typer.Option(None, "--overlay", metavar="FILE",
+                                                 help="GeoJSON or shapefile of areas to draw (repeatable)."),
+):
+    """Draw the impact maps of a run: PNG figures and a GIF of near-bed SSC."""
+    from .maps import default_directory, make_maps, open_result
+
+    layers = _overlays(overlay)
+    ds = open_result(result_path)
+    for path in make_maps(ds, output if output is not None else default_directory(result_path), layers):
+        typer.echo(str(path))
+
+
+@app.command("compare")
+@reports_bad_input
+def compare_command(
+    results: list[Path] = typer.Argument(..., metavar="A.nc B.nc ...", help="Result files of `plume run`."),
+    output: Path = typer.Option(Path("."), "-o", "--output", help="Folder for comparison.csv and comparison.md."),
+    maps: bool = typer.Option(False, "--maps", help="Also draw the comparison figures into the folder."),
+):
+    """Compare runs: one row of impact metrics per run, as a table, CSV and Markdown."""
+    from .compare import compare
+
+    comparison = compare(results)
+    typer.echo(comparison.text())
+    written = list(comparison.write(output))
+    if maps:
+        try:
+            from .maps import comparison_figures
+        except ImportError as err:
+            raise PlumeError(f"--maps: the figures are not available ({err})") from None
+        written += comparison_figures(comparison.datasets, comparison.labels, output, table=comparison.to_frame())
+    for path in written:
+        typer.echo(f"  wrote {path}")
 
 
 def main() -> None:  # pragma: no cover - console entry point

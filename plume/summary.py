@@ -25,14 +25,26 @@ def summary_lines(result) -> list[str]:
         )
     else:
         lines.append("  largest deposit               0 mm")
+    reach = ds["deposit_max_distance"].values if "deposit_max_distance" in ds.variables else None
     for k, threshold in enumerate(ds.deposit_threshold.values):
         area = float(ds.deposit_area[-1, k])
-        lines.append(f"  area >= {1000.0 * threshold:g} mm deposit: {area / 1e6:.4g} km2")
+        far = "" if reach is None or not np.isfinite(reach[k]) else f", up to {reach[k]:.0f} m from the track"
+        lines.append(f"  area >= {1000.0 * threshold:g} mm deposit: {area / 1e6:.4g} km2{far}")
+    if "deposited_fraction_within" in ds.variables:
+        shares = ", ".join(f"{100.0 * float(f):.1f} % within {float(d):g} m"
+                           for d, f in zip(ds.distance_limit.values, ds.deposited_fraction_within.values))
+        lines.append(f"  deposited: {shares} of the track")
     rate = sim.particle_steps / result.wall_time_s if result.wall_time_s > 0 else float("nan")
     lines.append(
         f"  {sim.particles_released} particles, {sim.n_steps} steps, {result.wall_time_s:.1f} s wall "
         f"({rate:.3g} particle-steps/s incl. setup)"
     )
     if result.path is not None:
+        from .output import metrics_paths
+        from .trajectories import trajectory_path
+
         lines.append(f"  output: {result.path}")
+        lines.append(f"  metrics: {', '.join(str(p) for p in metrics_paths(result.path))}")
+        if getattr(sim, "trajectories", None) is not None:
+            lines.append(f"  trajectories: {trajectory_path(result.path)}")
     return lines

@@ -72,7 +72,8 @@ def test_run_writes_the_contract_file(tmp_path):
     out = tmp_path / "out" / "case.nc"  # <output.directory>/<name>.nc, relative to the scenario file
     assert out.exists()
     assert "mass released" in result.output and str(out) in result.output
-    assert [p.name for p in out.parent.iterdir()] == ["case.nc"]  # no temporary file left
+    # no temporary file left
+    assert sorted(p.name for p in out.parent.iterdir()) == ["case.nc", "case_metrics.csv", "case_metrics.json"]
     ds = xr.open_dataset(out, decode_times=False)
     for name, (dims, units) in CONTRACT.items():
         assert ds[name].dims == dims, name
@@ -135,7 +136,8 @@ def test_same_seed_gives_identical_results_with_one_thread_or_two(tmp_path):
     b = run_in_process(path, threads=min(2, numba.config.NUMBA_NUM_THREADS))
     numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
     for name in a.dataset.data_vars:
-        assert np.array_equal(a.dataset[name].values, b.dataset[name].values), name
+        values = a.dataset[name].values  # NaN marks a threshold never reached: equal when both are NaN
+        assert np.array_equal(values, b.dataset[name].values, equal_nan=values.dtype.kind == "f"), name
     assert np.array_equal(a.particles.x_m, b.particles.x_m)
     assert np.array_equal(a.particles.z_m, b.particles.z_m)
     other = write_scenario(tmp_path / "other.yaml", small(particles={"count": 2000, "seed": 5}))

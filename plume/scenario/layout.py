@@ -3,6 +3,7 @@ import math
 from pathlib import Path
 
 from pydantic import Field, StrictBool, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .errors import fail, show
 from .values import MAX_CELLS, REL_TOL, ExtentM, FilePath, _increasing, _Model, _resolve, _whole_multiple, integer, num
@@ -102,9 +103,34 @@ class OutputSpec(_Model):
 
     directory: FilePath = Field(default=Path("outputs"), validate_default=True)
     trajectories: StrictBool = False
+    # the trajectory file's sample: this many particles, every this many seconds (a multiple of
+    # time.output_every_s; default: every output time)
+    trajectory_particles: integer(ge=1, le=1_000_000) = 1000
+    trajectory_every_s: num(gt=0) | None = None
+    # distance limits (m) from the track for the deposited-mass fractions among the metrics
+    metric_distances_m: list[num(gt=0)] = Field(default=[100.0, 500.0, 1000.0, 5000.0], min_length=1)
     maps: StrictBool = False
+
+    @field_validator("metric_distances_m")
+    @classmethod
+    def _increasing_distances(cls, v: list) -> list:
+        if not _increasing(v):
+            raise fail(f"must be strictly increasing, got {show(v)}")
+        return v
+    overlays: list[FilePath] = Field(default_factory=list)  # GeoJSON or shapefiles drawn on every map
 
     @field_validator("directory")
     @classmethod
     def _resolve_directory(cls, v: Path, info: ValidationInfo) -> Path:
         return _resolve(v, info, must_exist=False)
+
+    @field_validator("overlays")
+    @classmethod
+    def _resolve_overlays(cls, v: list[Path], info: ValidationInfo) -> list[Path]:
+        resolved = []
+        for i, path in enumerate(v):
+            try:
+                resolved.append(_resolve(path, info, must_exist=True))
+            except PydanticCustomError as err:  # point at the item, not the whole list
+                raise fail(err.context["msg"], at=[i]) from None
+        return resolved

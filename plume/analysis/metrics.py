@@ -1,0 +1,174 @@
+"""Impact metrics of a result Dataset, as CF variables that join the run's NetCDF.
+
+All are computed from the accumulated fields (and the source geometry stored
+in the file), at one output time: the last one unless asked otherwise (the
+comparison aligns runs at a common time this way).
+"""
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from . import fields
+from .geometry import distance_field
+
+DEFAULT_DISTANCES_M = (100.0, 500.0, 1000.0, 5000.0)
+
+# name -> (units, standard_name or None, long_name)
+METRICS = {
+    "distance_to_track": ("m", None, "horizontal distance from cell centre to the nearest collector track "
+                                     "or discharge point"),
+    "ssc_exposure": ("kg m-3 s", None, "exposure: time integral of near-bed suspended sediment concentration "
+                                       "(trapezoid rule over output times)"),
+    "ssc_midwater_exposure": ("kg m-3 s", None, "exposure: time integral of midwater suspended sediment "
+                                                "concentration (trapezoid rule over output times)"),
+    "ssc_area": ("m2", None, "seabed area where suspended sediment concentration in any near-bed layer reached "
+                             "the threshold at some output time"),
+    "deposit_max_distance": ("m", None, "largest distance from the track of a cell whose deposit thickness "
+                                        "reached the threshold"),
+    "ssc_max_distance": ("m", None, "largest distance from the track of a cell whose near-bed suspended "
+                                    "sediment concentration reached the threshold"),
+    "deposited_fraction_within": ("1", None, "fraction of the released sediment mass deposited within the "
+                                             "distance limit of the track"),
+    "nodule_mass_collected": ("kg", None, "nodule mass collected (collector nodule rate times active time)"),
+    "deposit_area_per_sediment_mass": ("m2 kg-1", None, "seabed area with deposit at or above threshold per "
+                                                        "unit mass of sediment released"),
+    "deposit_area_per_nodule_mass": ("m2 kg-1", None, "seabed area with deposit at or above threshold per "
+                                                      "unit mass of nodules collected"),
+    "ssc_area_per_sediment_mass": ("m2 kg-1", None, "ssc_area per unit mass of sediment released"),
+    "ssc_area_per_nodule_mass": ("m2 kg-1", None, "ssc_area per unit mass of nodules collected"),
+    "deposit_area_by_class": ("m2", None, "seabed area where one sediment class alone gives a deposit at or "
+                                          "above threshold"),
+    "deposit_max_distance_by_class": ("m", None, "largest distance from the track of a cell where one sediment "
+                                                 "class alone gives a deposit at or above threshold"),
+    "deposited_fraction_within_by_class": ("1", None, "fraction of the released sediment mass (all classes) "
+                                                      "deposited by this class within the distance limit"),
+}
+
+
+def metric_attrs(name: str, comment: str | None = None) -> dict:
+    units, standard_name, long_name = METRICS[name]
+    attrs = {"units": units, "long_name": long_name}
+    if standard_name:
+        attrs["standard_name"] = standard_name
+    if comment:
+        attrs["comment"] = comment
+    return attrs
+
+
+def seconds(ds) -> np.ndarray:
+    """Output times as seconds since the first output (the run's start), decoded or not."""
+    t = ds["time"].values
+    if np.issubdtype(t.dtype, np.datetime64):
+        return (t - t[0]) / np.timedelta64(1, "s")
+    return np.asarray(t, dtype=float) - float(t[0])
+
+
+def cell_area_m2(ds) -> float:
+    x, y = ds["x"].values, ds["y"].values
+    dx = float(x[1] - x[0]) if x.size > 1 else float("nan")
+    dy = float(y[1] - y[0]) if y.size > 1 else dx
+    return abs(dx * (dy if np.isfinite(dy) else dx))
+
+
+def has_geometry(ds) -> bool:
+    return all(name in ds.variables for name in ("source_kind", "source_x", "source_y", "track_x", "track_y",
+                                                 "track_source"))
+
+
+def dry_density(ds) -> float:
+    """Deposit dry density (kg m-3), stored in the file or read off mass / thickness."""
+    if "deposit_dry_density" in ds.variables:
+        return float(ds["deposit_dry_density"])
+    mass, thick = ds["deposit_mass"].values, ds["deposit_thickness"].values
+    on = thick > 0
+    return float(mass[on].sum() / thick[on].sum()) if on.any() else 1.0
+
+
+def nodule_mass(ds, time_s: float) -> float:
+    if "source_nodule_rate" not in ds.variables:
+        return float("nan")
+    return fields.collected_by(ds["source_nodule_rate"].values, ds["source_start"].values,
+                               ds["source_stop"].values, time_s)
+
+
+def metrics_dataset(ds, time_index: int = -1, distances_m=DEFAULT_DISTANCES_M) -> xr.Dataset:
+    """The metric variables of `ds` at output `time_index` (fields up to and including it)."""
+    n = ds.sizes["time"]
+    k = time_index % n
+    t = seconds(ds)[: k + 1]
+    area = cell_area_m2(ds)
+    when = f"over the run up to {t[-1]:g} s after the start"
+    dims2 = ("y", "x")
+    on_grid = {"grid_mapping": "crs", "coordinates": "lat lon"} if "crs" in ds.variables else {}
+    out = {}
+    distance = distance_field(ds) if has_geometry(ds) else np.full((ds.sizes["y"], ds.sizes["x"]), np.nan)
+    if has_geometry(ds):
+        out["distance_to_track"] = (dims2, distance, {**metric_attrs("distance_to_track"), **on_grid})
+
+    ssc = ds["ssc"].values[: k + 1]
+    out["ssc_exposure"] = (("layer",) + dims2, fields.exposure(ssc, t).astype(np.float32),
+                           {**metric_attrs("ssc_exposure", when), **on_grid})
+    if "ssc_midwater" in ds.variables:
+        out["ssc_midwater_exposure"] = (("depth_level",) + dims2,
+                                        fields.exposure(ds["ssc_midwater"].values[: k + 1], t).astype(np.float32),
+                                        {**metric_attrs("ssc_midwater_exposure", when), **on_grid})
+    ssc_thr = ds["ssc_threshold"].values
+    dep_thr = ds["deposit_threshold"].values
+    peak_ssc = ssc.max(axis=(0, 1)) if ssc.size else np.zeros(distance.shape)  # (y, x) over times and layers
+    ssc_area = fields.area_at_or_above(peak_ssc, ssc_thr, area)
+    out["ssc_area"] = (("ssc_threshold",), ssc_area, metric_attrs("ssc_area", when))
+    ssc_reached = np.stack([peak_ssc >= v for v in ssc_thr])
+    out["ssc_max_distance"] = (("ssc_threshold",), fields.max_distance(ssc_reached, distance),
+                               metric_attrs("ssc_max_distance", when))
+    peak_thick = ds["deposit_thickness"].values[: k + 1].max(axis=0)
+    dep_reached = np.stack([peak_thick >= v for v in dep_thr])
+    out["deposit_max_distance"] = (("deposit_threshold",), fields.max_distance(dep_reached, distance),
+                                   metric_attrs("deposit_max_distance", when))
+
+    released = float(ds["mass_released"].values[k])
+    limits = np.asarray(distances_m, dtype=float)
+    within = fields.mass_within(ds["deposit_mass"].values[k], distance, limits, area)
+    out["deposited_fraction_within"] = (("distance_limit",), fields.per_mass(within, released),
+                                        metric_attrs("deposited_fraction_within", when))
+    deposit_area = ds["deposit_area"].transpose("time", "deposit_threshold").values[k]
+    out["deposit_area_per_sediment_mass"] = (("deposit_threshold",), fields.per_mass(deposit_area, released),
+                                             metric_attrs("deposit_area_per_sediment_mass", when))
+    out["ssc_area_per_sediment_mass"] = (("ssc_threshold",), fields.per_mass(ssc_area, released),
+                                         metric_attrs("ssc_area_per_sediment_mass", when))
+    nodules = nodule_mass(ds, float(t[-1]))
+    if np.isfinite(nodules):
+        out["nodule_mass_collected"] = ((), nodules, metric_attrs("nodule_mass_collected", when))
+        out["deposit_area_per_nodule_mass"] = (("deposit_threshold",), fields.per_mass(deposit_area, nodules),
+                                               metric_attrs("deposit_area_per_nodule_mass", when))
+        out["ssc_area_per_nodule_mass"] = (("ssc_threshold",), fields.per_mass(ssc_area, nodules),
+                                           metric_attrs("ssc_area_per_nodule_mass", when))
+
+    if "deposit_mass_by_class" in ds.variables:
+        by_class = ds["deposit_mass_by_class"].transpose("time", "sediment_class", "y", "x").values
+        thick = by_class[: k + 1] / dry_density(ds)
+        out["deposit_area_by_class"] = (("sediment_class", "deposit_threshold"),
+                                        fields.area_at_or_above(thick[-1], dep_thr, area),
+                                        metric_attrs("deposit_area_by_class", when))
+        peak = thick.max(axis=0)  # (class, y, x)
+        reached = np.stack([peak >= v for v in dep_thr], axis=1)  # (class, threshold, y, x)
+        out["deposit_max_distance_by_class"] = (("sediment_class", "deposit_threshold"),
+                                                fields.max_distance(reached, distance),
+                                                metric_attrs("deposit_max_distance_by_class", when))
+        out["deposited_fraction_within_by_class"] = (
+            ("sediment_class", "distance_limit"),
+            fields.per_mass(fields.mass_within(by_class[k], distance, limits, area), released),
+            metric_attrs("deposited_fraction_within_by_class", when))
+
+    coords = {"distance_limit": ("distance_limit", limits,
+                                 {"units": "m", "long_name": "distance limit from the track for deposited "
+                                                             "mass fractions"})}
+    return xr.Dataset(out, coords=coords)
+
+
+def add_metrics(ds: xr.Dataset, distances_m=None) -> xr.Dataset:
+    """`ds` with its metric variables (computed at the last output time) added or replaced."""
+    if distances_m is None:
+        distances_m = ds["distance_limit"].values if "distance_limit" in ds.variables else DEFAULT_DISTANCES_M
+    metrics = metrics_dataset(ds, -1, distances_m)
+    return ds.drop_vars([v for v in metrics.variables if v in ds.variables]).merge(metrics)

@@ -1,0 +1,103 @@
+"""A run's metrics as one flat row of named numbers (the metrics files and the comparison table).
+
+Column names carry the threshold and the unit, e.g. ``deposit_area_1mm_m2`` or
+``deposited_fraction_within_500m``; per-tonne figures end in ``_per_t_sediment``
+or ``_per_t_nodules``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .metrics import DEFAULT_DISTANCES_M, metrics_dataset, seconds
+
+TONNE_KG = 1000.0
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    value: float
+    units: str
+    description: str
+
+
+def _g(value: float) -> str:
+    return f"{value:.6g}"
+
+
+def _class_labels(ds) -> list[str]:
+    if "sediment_class" in ds.coords:
+        return [str(v) for v in ds["sediment_class"].values]
+    return [str(i) for i in range(ds.sizes.get("sediment_class", 0))]
+
+
+def metric_rows(ds, time_index: int = -1, distances_m=None) -> list[Metric]:
+    """The metrics of `ds` at output `time_index`, each with its unit and a one-line description."""
+    if distances_m is None:
+        distances_m = ds["distance_limit"].values if "distance_limit" in ds.variables else DEFAULT_DISTANCES_M
+    k = time_index % ds.sizes["time"]
+    m = metrics_dataset(ds, k, distances_m)
+    t = float(seconds(ds)[k])
+    rows = [Metric("time_s", t, "s", "time after the start at which the metrics are taken")]
+    for name in ("released", "deposited", "suspended", "exited"):
+        rows.append(Metric(f"mass_{name}_kg", float(ds[f"mass_{name}"].values[k]), "kg",
+                           f"sediment mass {name} by then"))
+    released_t = float(ds["mass_released"].values[k]) / TONNE_KG
+    nodules_t = float(m["nodule_mass_collected"]) / TONNE_KG if "nodule_mass_collected" in m else float("nan")
+    if np.isfinite(nodules_t):
+        rows.append(Metric("nodules_collected_t", nodules_t, "t", "nodule mass collected by then"))
+        rows.append(Metric("sediment_per_t_nodules", released_t / nodules_t if nodules_t > 0 else float("nan"),
+                           "t t-1", "sediment released per tonne of nodules collected"))
+
+    for i, thr in enumerate(ds["deposit_threshold"].values):
+        tag = f"{_g(1000.0 * thr)}mm"
+        area = float(ds["deposit_area"].values[k, i])  # the accumulator's own figure
+        rows += _area_rows("deposit", tag, f"deposit >= {_g(1000.0 * thr)} mm", area, released_t, nodules_t)
+        rows.append(Metric(f"deposit_max_distance_{tag}_m", float(m["deposit_max_distance"].values[i]), "m",
+                           f"largest distance from the track with deposit >= {_g(1000.0 * thr)} mm"))
+    for i, thr in enumerate(ds["ssc_threshold"].values):
+        tag = f"{_g(1000.0 * thr)}mg_l"
+        label = f"near-bed SSC >= {_g(1000.0 * thr)} mg/L"
+        rows += _area_rows("ssc", tag, label, float(m["ssc_area"].values[i]), released_t, nodules_t)
+        rows.append(Metric(f"ssc_max_distance_{tag}_m", float(m["ssc_max_distance"].values[i]), "m",
+                           f"largest distance from the track with {label}"))
+        rows.append(Metric(f"ssc_exceedance_time_max_{tag}_s", _longest_exceedance(ds, k, thr), "s",
+                           f"longest time with {label} in any cell and layer"))
+    exposure = m["ssc_exposure"].values
+    rows.append(Metric("ssc_exposure_max_kg_s_m3", float(exposure.max()) if exposure.size else 0.0, "kg m-3 s",
+                       "largest near-bed SSC exposure (time integral) of any cell and layer"))
+    for i, limit in enumerate(m["distance_limit"].values):
+        rows.append(Metric(f"deposited_fraction_within_{_g(limit)}m", float(m["deposited_fraction_within"][i]), "1",
+                           f"fraction of released mass deposited within {_g(limit)} m of the track"))
+    if "deposited_fraction_within_by_class" in m:
+        for c, label in enumerate(_class_labels(ds)):
+            for i, limit in enumerate(m["distance_limit"].values):
+                rows.append(Metric(f"deposited_fraction_within_{_g(limit)}m_{label}",
+                                   float(m["deposited_fraction_within_by_class"].values[c, i]), "1",
+                                   f"fraction of released mass deposited as class {label} within {_g(limit)} m"))
+    return rows
+
+
+def _area_rows(kind, tag, label, area, released_t, nodules_t) -> list[Metric]:
+    rows = [Metric(f"{kind}_area_{tag}_m2", area, "m2", f"area with {label}"),
+            Metric(f"{kind}_area_{tag}_m2_per_t_sediment", area / released_t if released_t > 0 else float("nan"),
+                   "m2 t-1", f"area with {label} per tonne of sediment released")]
+    if np.isfinite(nodules_t):
+        rows.append(Metric(f"{kind}_area_{tag}_m2_per_t_nodules", area / nodules_t if nodules_t > 0 else float("nan"),
+                           "m2 t-1", f"area with {label} per tonne of nodules collected"))
+    return rows
+
+
+def _longest_exceedance(ds, k: int, threshold: float) -> float:
+    if k == ds.sizes["time"] - 1 and "ssc_exceedance_time" in ds.variables:
+        i = int(np.flatnonzero(ds["ssc_threshold"].values == threshold)[0])
+        values = ds["ssc_exceedance_time"].values[i]
+    else:
+        from .fields import exceedance_time
+
+        t = seconds(ds)
+        interval = float(t[1] - t[0]) if t.size > 1 else 0.0
+        values = exceedance_time(ds["ssc"].values[: k + 1], [threshold], interval)
+    return float(values.max()) if values.size else 0.0

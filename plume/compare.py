@@ -1,0 +1,210 @@
+"""Compare runs (collector designs, settings) on the same metrics, or refuse when that would be unfair.
+
+Runs are comparable when they share thresholds, the output grid (resolution,
+extent, near-bed layers) and the output interval. Runs of different duration
+are compared at their common final output time: every metric is recomputed
+from the fields up to that time, and the table says so.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .errors import PlumeError
+
+# plume/__init__ imports this module eagerly (so that `plume.compare` stays the function, not this
+# module): keep its imports light and load the analysis (xarray) only when comparing.
+
+
+@dataclass
+class Comparison:
+    """One row of metrics per run, in the order given, and how the runs were aligned."""
+
+    labels: list[str]
+    paths: list[str]
+    rows: list[list]  # of plume.analysis.Metric
+    notes: list[str] = field(default_factory=list)
+    datasets: list = field(default_factory=list, repr=False)  # the runs, opened (for figures)
+
+    @property
+    def columns(self) -> list[str]:
+        return [m.name for m in self.rows[0]]
+
+    @property
+    def units(self) -> dict[str, str]:
+        return {m.name: m.units for m in self.rows[0]}
+
+    def value(self, label: str, name: str) -> float:
+        row = self.rows[self.labels.index(label)]
+        return next(m.value for m in row if m.name == name)
+
+    def to_frame(self):
+        import pandas as pd
+
+        data = [{m.name: m.value for m in row} for row in self.rows]
+        return pd.DataFrame(data, index=pd.Index(self.labels, name="scenario"))
+
+    def csv_text(self) -> str:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["scenario", "file"] + self.columns)
+        for label, path, row in zip(self.labels, self.paths, self.rows):
+            writer.writerow([label, path] + [repr(m.value) for m in row])
+        return buffer.getvalue()
+
+    def markdown_text(self) -> str:
+        head = ["scenario"] + [f"{name} ({self.units[name]})" for name in self.columns]
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for label, row in zip(self.labels, self.rows):
+            lines.append("| " + " | ".join([label] + [_fmt(m.value) for m in row]) + " |")
+        notes = [f"- {note}" for note in self.notes]
+        return "\n".join(lines + ([""] + notes if notes else [])) + "\n"
+
+    def text(self) -> str:
+        """For the terminal: metrics down, runs across (a row per run would be too wide to read)."""
+        width = max(len(n) + len(self.units[n]) + 3 for n in self.columns)
+        widths = [max(12, len(label)) for label in self.labels]
+        lines = [f"{'metric (units)':<{width}}" + "".join(f"  {lab:>{w}}" for lab, w in zip(self.labels, widths))]
+        for i, name in enumerate(self.columns):
+            cells = "".join(f"  {_fmt(row[i].value):>{w}}" for row, w in zip(self.rows, widths))
+            lines.append(f"{name + ' (' + self.units[name] + ')':<{width}}{cells}")
+        return "\n".join(lines + [f"note: {note}" for note in self.notes])
+
+    def write(self, out_dir: Path) -> tuple[Path, Path]:
+        from .output import write_text
+
+        out_dir = Path(out_dir)
+        csv_path, md_path = out_dir / "comparison.csv", out_dir / "comparison.md"
+        write_text(csv_path, self.csv_text())
+        write_text(md_path, self.markdown_text())
+        return csv_path, md_path
+
+
+def _fmt(value: float) -> str:
+    return "-" if not np.isfinite(value) else f"{value:.4g}"
+
+
+def open_run(path) -> "object":
+    """A result file as a Dataset, or one clear line saying why it is not one."""
+    from . import open_result
+
+    path = Path(path)
+    if not path.is_file():
+        raise PlumeError(f"{path}: no such result file")
+    try:
+        ds = open_result(path)
+    except PlumeError:
+        raise
+    except Exception as err:  # not NetCDF, or damaged: the reader's first line only, the user needs no more
+        reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        reason = reason if len(reason) <= 100 else reason[:97] + "..."
+        raise PlumeError(f"{path}: cannot read it as a NetCDF result file ({reason})") from None
+    missing = [v for v in ("deposit_thickness", "deposit_area", "ssc", "mass_released", "deposit_threshold")
+               if v not in ds.variables]
+    if missing:
+        raise PlumeError(f"{path}: not a plume result file (no {', '.join(missing)})")
+    return ds
+
+
+def _label(ds, path: Path) -> str:
+    import yaml
+
+    try:
+        name = yaml.safe_load(ds.attrs.get("scenario", "")).get("name")
+    except Exception:
+        name = None
+    return str(name) if name else path.stem
+
+
+def _same(a, b) -> bool:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and np.allclose(a, b, rtol=1e-9, atol=0.0)
+
+
+def _show(values, scale=1.0, unit="") -> str:
+    return ", ".join(f"{scale * v:g}" for v in np.asarray(values, dtype=float)) + unit
+
+
+def alignment(datasets, labels) -> tuple[list[int], list[str]]:
+    """The output index at which to compare each run, and notes; PlumeError when the runs do not compare."""
+    from .analysis.metrics import seconds
+
+    ref, first = datasets[0], labels[0]
+    for ds, label in zip(datasets[1:], labels[1:]):
+        pair = f"cannot compare '{first}' and '{label}'"
+        checks = (
+            ("deposit_threshold", 1000.0, " mm", "deposit thresholds differ", "thresholds.deposit_mm"),
+            ("ssc_threshold", 1000.0, " mg/L", "SSC thresholds differ", "thresholds.ssc_mg_l"),
+            ("layer", 1.0, " m", "near-bed layers differ (mid-heights", "grid.layers_above_bed_m"),
+        )
+        for name, scale, unit, what, key in checks:
+            if not _same(ref[name].values, ds[name].values):
+                close = ")" if "(" in what else ""
+                raise PlumeError(f"{pair}: {what}{close}: {_show(ref[name].values, scale, unit)} vs "
+                                 f"{_show(ds[name].values, scale, unit)}; use the same {key} in both scenarios")
+        for axis in ("x", "y"):
+            a, b = ref[axis].values, ds[axis].values
+            if not _same(a, b):
+                step = (lambda v: float(v[1] - v[0]) if v.size > 1 else float("nan"))
+                raise PlumeError(
+                    f"{pair}: output grids differ ({axis}: {a.size} cells of {step(a):g} m from {a[0]:g} m vs "
+                    f"{b.size} cells of {step(b):g} m from {b[0]:g} m); areas and distances would not compare: "
+                    "use the same grid.resolution_m and grid.extent_m")
+        ta, tb = seconds(ref), seconds(ds)
+        da = float(ta[1] - ta[0]) if ta.size > 1 else 0.0
+        db = float(tb[1] - tb[0]) if tb.size > 1 else 0.0
+        if abs(da - db) > 1e-6 * max(da, db, 1.0):
+            raise PlumeError(f"{pair}: output intervals differ ({da:g} s vs {db:g} s); exceedance times would "
+                             "not compare: use the same time.output_every_s")
+    ends = [float(seconds(ds)[-1]) for ds in datasets]
+    common = min(ends)
+    indices = [int(np.argmin(np.abs(seconds(ds) - common))) for ds in datasets]
+    notes = []
+    if max(ends) > common:
+        longer = [f"'{lab}' ({end / 3600:g} h)" for lab, end in zip(labels, ends) if end > common]
+        notes.append(f"runs differ in duration: all compared at the common final output time, {common / 3600:g} h "
+                     f"after the start; metrics of {', '.join(longer)} recomputed from their fields up to then")
+    return indices, notes
+
+
+def compare(paths, labels=None, distances_m=None) -> Comparison:
+    """Compare result files (or open Datasets): one row of metrics per run."""
+    from .analysis import DEFAULT_DISTANCES_M, metric_rows
+
+    datasets, names = [], []
+    if isinstance(paths, (str, Path)) or hasattr(paths, "variables"):
+        paths = [paths]
+    for item in paths:
+        if hasattr(item, "variables"):
+            datasets.append(item)
+            names.append(None)
+        else:
+            datasets.append(open_run(item))
+            names.append(str(item))
+    if len(datasets) < 2:
+        raise PlumeError("compare: give at least two result files")
+    if labels is None:
+        labels = [_label(ds, Path(n or f"run{i + 1}")) for i, (ds, n) in enumerate(zip(datasets, names))]
+        if len(set(labels)) < len(labels):  # two runs of one scenario: tell them apart by file
+            labels = [Path(n).stem if n else f"run{i + 1}" for i, n in enumerate(names)]
+        if len(set(labels)) < len(labels):
+            labels = [f"{lab}#{i + 1}" for i, lab in enumerate(labels)]
+    labels = [str(v) for v in labels]
+    indices, notes = alignment(datasets, labels)
+    if distances_m is None:
+        ref = datasets[0]
+        distances_m = ref["distance_limit"].values if "distance_limit" in ref.variables else DEFAULT_DISTANCES_M
+    rows = [metric_rows(ds, k, distances_m) for ds, k in zip(datasets, indices)]
+    columns = [m.name for m in rows[0]]
+    for label, row in zip(labels[1:], rows[1:]):
+        if [m.name for m in row] != columns:  # e.g. nodule rates given for one design only
+            extra = sorted(set(m.name for m in row) ^ set(columns))
+            notes.append(f"'{label}' and '{labels[0]}' do not share the metrics {', '.join(extra)}; "
+                         "they are left out")
+    common = [c for c in columns if all(c in {m.name for m in row} for row in rows)]
+    rows = [[m for m in row if m.name in common] for row in rows]
+    return Comparison(labels, [n or "" for n in names], rows, notes, datasets)
