@@ -25,6 +25,8 @@ class Accumulators:
     ssc_max_kg_m3: np.ndarray = field(init=False)  # (layer, y, x)
     exceedance_s: np.ndarray = field(init=False)  # (threshold, layer, y, x)
     deposit_mass_kg_m2: np.ndarray = field(init=False)  # (time, y, x)
+    n_classes_kept: int = 0  # > 0: keep the deposit per class too
+    deposit_by_class_kg_m2: np.ndarray | None = field(init=False)  # (time, class, y, x)
     mass_released_kg: np.ndarray = field(init=False)
     mass_suspended_kg: np.ndarray = field(init=False)
     mass_deposited_kg: np.ndarray = field(init=False)
@@ -43,6 +45,8 @@ class Accumulators:
         self.ssc_max_kg_m3 = np.zeros((g.n_layers, g.ny, g.nx), dtype=np.float32)
         self.exceedance_s = np.zeros((len(self.ssc_thresholds_kg_m3), g.n_layers, g.ny, g.nx), dtype=np.float32)
         self.deposit_mass_kg_m2 = np.zeros((nt, g.ny, g.nx), dtype=np.float32)
+        self.deposit_by_class_kg_m2 = None if not self.n_classes_kept else np.zeros(
+            (nt, self.n_classes_kept, g.ny, g.nx), dtype=np.float32)
         for name in ("released", "suspended", "deposited", "exited", "resuspended"):
             setattr(self, f"mass_{name}_kg", np.zeros(nt))
         self.bed_shear_stress_pa = np.zeros((nt, g.ny, g.nx), dtype=np.float32)
@@ -55,7 +59,7 @@ class Accumulators:
 
     def record(self, k: int, layer_kg, level_kg, deposit_kg, bed_shear_stress_pa,
                released, suspended, deposited, exited, resuspended):
-        """Store output time k from this snapshot's binned mass, the deposit (y, x; kg), the bed
+        """Store output time k from this snapshot's binned mass, the deposit (class, y, x; kg), the bed
         shear stress (y, x; Pa) and the running budget (kg)."""
         g = self.grid
         volume = g.cell_area_m2 * g.layer_thickness_m[:, None, None]
@@ -68,7 +72,9 @@ class Accumulators:
         if self.ssc_midwater_kg_m3 is not None:
             thickness = np.diff(g.depth_level_bounds_m)[:, None, None]
             self.ssc_midwater_kg_m3[k] = level_kg / (g.cell_area_m2 * thickness)
-        self.deposit_mass_kg_m2[k] = deposit_kg / g.cell_area_m2
+        self.deposit_mass_kg_m2[k] = deposit_kg.sum(axis=0) / g.cell_area_m2
+        if self.deposit_by_class_kg_m2 is not None:
+            self.deposit_by_class_kg_m2[k] = deposit_kg / g.cell_area_m2
         self.bed_shear_stress_pa[k] = bed_shear_stress_pa
         self.mass_released_kg[k] = released
         self.mass_suspended_kg[k] = suspended

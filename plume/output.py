@@ -37,6 +37,9 @@ VARIABLES = {
     "mass_resuspended": ("kg", None, "cumulative sediment mass eroded from the deposit back into suspension "
                          "(mass_deposited is net of it)"),
     "bed_shear_stress": ("Pa", None, "bed shear stress of the near-bed flow at the cell centre"),
+    "settling_velocity": ("m s-1", None, "still-water settling velocity of the sediment class (positive down)"),
+    "deposit_mass_by_class": ("kg m-2", None, "cumulative deposited dry sediment mass per unit seabed area, "
+                              "per sediment class"),
     "depth": ("m", "sea_floor_depth_below_sea_surface", "sea-floor depth below the sea surface"),
     "deposit_dry_density": ("kg m-3", None, "dry bulk density of the deposit (converts mass to thickness)"),
     "source_x": ("m", None, "x (east, local frame) of the discharge point or of the collector track start"),
@@ -124,6 +127,16 @@ def build_dataset(simulation) -> xr.Dataset:
         data_vars["ssc_midwater"] = (("time", "depth_level", "y", "x"), acc.ssc_midwater_kg_m3,
                                      {**_attrs("ssc_midwater"), **on_grid})
 
+    classes = sc.sediment.classes
+    coords["sediment_class"] = ("sediment_class", np.arange(len(classes), dtype=np.int32),
+                                {"long_name": "sediment class index (see sediment_class_name)"})
+    coords["sediment_class_name"] = ("sediment_class", np.array([c.name for c in classes], dtype=object),
+                                     {"long_name": "sediment class name"})
+    data_vars["settling_velocity"] = (("sediment_class",), np.asarray(simulation.settling_m_s, dtype=float),
+                                      _attrs("settling_velocity"))
+    if acc.deposit_by_class_kg_m2 is not None:
+        data_vars["deposit_mass_by_class"] = (("time", "sediment_class", "y", "x"), acc.deposit_by_class_kg_m2,
+                                              {**_attrs("deposit_mass_by_class"), **on_grid})
     data_vars.update(_source_variables(sc, proj))
     data_vars["deposit_dry_density"] = ((), float(sc.sediment.deposit_dry_density_kg_m3),
                                         _attrs("deposit_dry_density"))

@@ -166,6 +166,7 @@ class Simulation:
             self.grid, int(t.n_outputs), float(t.output_every_s),
             np.asarray(thresholds.ssc_kg_m3, dtype=float), np.asarray(thresholds.deposit_m, dtype=float),
             float(scenario.sediment.deposit_dry_density_kg_m3),
+            n_classes_kept=len(scenario.sediment.classes) if scenario.output.per_class else 0,
         )
         self.key = seed_key(int(scenario.particles.seed))
         self.domain = (self.grid.x_min_m, self.grid.x_max_m, self.grid.y_min_m, self.grid.y_max_m)
@@ -284,7 +285,7 @@ class Simulation:
             g.x_min_m, g.y_min_m, g.resolution_m, g.layer_bounds_m, levels, layer_kg, level_kg,
         )
         tau = self.bed_shear_stress(output_index * self.steps_per_output * self.dt_s)
-        acc.record(output_index, layer_kg, level_kg, self.deposit.total_kg(), tau, self.released_kg, suspended,
+        acc.record(output_index, layer_kg, level_kg, self.deposit.by_class_kg(), tau, self.released_kg, suspended,
                    self.deposited_kg, self.exited_kg, self.resuspended_kg)
         if self.trajectories is not None:
             self.trajectories.record(output_index, p)

@@ -134,3 +134,29 @@ def test_resuspension_keys_are_checked(tmp_path):
         make_scenario(tmp_path, sediment={"consolidation_time_h": 2})
     with pytest.raises(ScenarioError, match=r"sediment.critical_shear_stress_pa: .*> 0"):
         make_scenario(tmp_path, sediment={"critical_shear_stress_pa": -1})
+
+
+def test_per_class_deposit_adds_up_and_follows_flocculation(tmp_path):
+    """output.per_class: deposit_mass_by_class sums to deposit_mass; a class that flocculates fast
+    deposits as its floc class, and the per-class metrics appear."""
+    scenario = make_scenario(
+        tmp_path, time={"duration_h": 1, "step_s": 60, "output_every_s": 600},
+        sediment={"classes": [{"name": "fine", "mass_fraction": 0.4, "settling_m_s": 0.0},
+                              {"name": "sand", "mass_fraction": 0.6, "settling_m_s": 0.05},
+                              {"name": "floc", "mass_fraction": 0.0, "settling_m_s": 0.05}],
+                  "flocculation": [{"from": "fine", "to": "floc", "rate_per_h": 3600,
+                                    "concentration_exponent": 0}]},
+        sources=[{"kind": "discharge", "name": "p", "position_m": [0, 0], "height_above_bed_m": 10,
+                  "mass_kg": 2.0, "start_h": 0}],
+        particles={"count": 3000, "seed": 2}, output={"directory": "out", "per_class": True})
+    import plume
+
+    ds = plume.run(scenario, write=False).dataset
+    by_class = ds.deposit_mass_by_class.isel(time=-1)
+    assert list(ds.sediment_class_name.values) == ["fine", "sand", "floc"]
+    assert np.allclose(by_class.sum("sediment_class"), ds.deposit_mass.isel(time=-1), rtol=1e-6, atol=0)
+    cell = 100.0  # 10 m cells
+    totals = by_class.sum(("y", "x")).values * cell
+    # k dt = 60: every fine particle flocculates in the first step and lands as floc
+    assert totals == pytest.approx([0.0, 1.2, 0.8], rel=1e-6, abs=1e-9)
+    assert "deposit_area_by_class" in ds and ds.deposit_area_by_class.sizes["sediment_class"] == 3

@@ -28,6 +28,8 @@ def _g(value: float) -> str:
 
 
 def _class_labels(ds) -> list[str]:
+    if "sediment_class_name" in ds.variables:
+        return [str(v) for v in ds["sediment_class_name"].values]
     if "sediment_class" in ds.coords:
         return [str(v) for v in ds["sediment_class"].values]
     return [str(i) for i in range(ds.sizes.get("sediment_class", 0))]

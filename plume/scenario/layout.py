@@ -110,6 +110,8 @@ class OutputSpec(_Model):
     # distance limits (m) from the track for the deposited-mass fractions among the metrics
     metric_distances_m: list[num(gt=0)] = Field(default=[100.0, 500.0, 1000.0, 5000.0], min_length=1)
     maps: StrictBool = False
+    # also write deposit_mass_by_class (time, sediment_class, y, x) and the per-class metrics
+    per_class: StrictBool = False
 
     @field_validator("metric_distances_m")
     @classmethod
