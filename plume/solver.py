@@ -25,7 +25,7 @@ from .environment.turbulence import bed_stress_from_spec
 from .grids import LocalProjection, OutputGrid
 from .kernels import status as st
 from .kernels.accumulate import bin_suspended, book_boundary_events
-from .kernels.bedstress import bed_shear_stress_field
+from .kernels.bedstress import BedStressField, bed_shear_stress_field
 from .kernels.random import seed_key
 from .kernels.sediment import LocalConcentration, SedimentBehaviour
 from .kernels.step import step_particles
@@ -93,6 +93,9 @@ class Simulation:
         self.sediment = sediment_behaviour(sediment, self.settling_m_s)
         self.bed_stress = bed_stress_from_spec(scenario.currents, float(sediment.water_density_kg_m3))
         self.tau_pa = np.zeros((self.grid.ny, self.grid.nx))
+        # the bed stress field is evaluated each step only where something reads it
+        self.stress_needed = (self.environment.turbulence.layer_thickness_m > 0.0 or sediment.resuspension
+                              or sediment.critical_deposition_stress_pa is not None)
         # flocculation and hindered settling read the local concentration, binned before each step
         self.concentration_needed = bool(sediment.flocculation) or sediment.hindered_settling is not None
         t = scenario.time
@@ -164,10 +167,11 @@ class Simulation:
         return LocalConcentration(True, g.x_min_m, g.y_min_m, g.resolution_m, g.layer_bounds_m, levels,
                                   layer_kg, level_kg)
 
-    def bed_shear_stress(self, t_s: float) -> np.ndarray:
-        """tau (Pa) at the output-grid cell centres at time t (the array is reused)."""
+    def bed_shear_stress(self, t_s: float, fields=None) -> np.ndarray:
+        """tau (Pa) at the output-grid cell centres at time t (the array is reused); `fields` are
+        the step's (currents, clock) when the caller has them already."""
         env = self.environment
-        currents, clock = env.step_fields(t_s, self.dt_s)
+        currents, clock = fields if fields is not None else env.step_fields(t_s, self.dt_s)
         g = self.grid
         bed_shear_stress_field(currents, env.seabed, clock, 0, self.bed_stress, g.x_centres_m, g.y_centres_m,
                                self.tau_pa)
@@ -179,12 +183,16 @@ class Simulation:
         env = self.environment
         concentration = self.local_concentration()
         currents, clock = env.step_fields(t_s, self.dt_s)
+        if self.stress_needed:
+            self.bed_shear_stress(t_s, (currents, clock))
+        g = self.grid
+        stress = BedStressField(self.stress_needed, g.x_min_m, g.y_min_m, g.resolution_m, self.tau_pa,
+                                self.bed_stress.water_density_kg_m3)
         step_particles(
             p.x_m, p.y_m, p.z_m, p.status, p.class_index, p.particle_id, p.n_released,
-            env.seabed, currents, env.turbulence, self.bed_stress, clock, self.sediment, concentration,
+            env.seabed, currents, env.turbulence, stress, clock, self.sediment, concentration,
             self.domain, self.dt_s, self.key, step_index,
         )
-        g = self.grid
         self.particle_steps += p.n_released - self.finished_in_arrays
         deposited, exited, finished = book_boundary_events(
             p.x_m, p.y_m, p.status, p.mass_kg, p.class_index, p.n_released, g.x_min_m, g.y_min_m,
@@ -200,9 +208,10 @@ class Simulation:
             self.finished_in_arrays = 0
 
     def resuspend(self, t_s: float) -> None:
-        """Erode the deposit over the step that starts at t (the flow at t) and put whole particles'
-        worth back in the water, stamped with release time t (keeps release times sorted)."""
-        self.deposit.erode_step(self.bed_shear_stress(t_s), self.dt_s)
+        """Erode the deposit over the step that starts at t (the flow at t, computed for the step) and
+        put whole particles' worth back in the water, stamped with release time t (keeps release times
+        sorted)."""
+        self.deposit.erode_step(self.tau_pa, self.dt_s)
         new = self.deposit.take_particles(self.environment.seabed, self.resuspension_rng)
         if new is None:
             return

@@ -2,10 +2,35 @@
 
 The flow is taken `reference_height_m` above the local seabed with the same
 interpolation (and log layer) that advects the particles, so the stress
-follows tides, eddies and current files at each step.
+follows tides, eddies and current files at each step. The solver evaluates it
+once per step on the output grid's cell centres; the particle kernels read that
+field (a particle's cell), which costs one array read instead of a velocity
+lookup per particle.
 """
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit, prange
+
+
+class BedStressField(NamedTuple):
+    """tau (Pa) on the output grid's cells at the start of the step; `active` False: not computed."""
+
+    active: bool
+    x_min_m: float
+    y_min_m: float
+    resolution_m: float
+    tau_pa: np.ndarray  # (ny, nx)
+    water_density_kg_m3: float
+
+
+@njit(cache=True, inline="always")
+def stress_at(field, x, y):
+    """tau (Pa) of the cell holding (x, y), clamped to the grid's edge cells."""
+    ny, nx = field.tau_pa.shape
+    i = min(max(int(np.floor((x - field.x_min_m) / field.resolution_m)), 0), nx - 1)
+    j = min(max(int(np.floor((y - field.y_min_m) / field.resolution_m)), 0), ny - 1)
+    return field.tau_pa[j, i]
 
 from .advect import velocity
 from .interpolate import seabed_depth
@@ -19,20 +44,11 @@ def near_bed_speed_squared(currents, seabed, clock, stage, bed, x, y):
     return u * u + v * v
 
 
-# Not inlined: each inlined copy of the velocity lookup adds minutes to the step kernel's
-# compilation (measured: inlining friction_velocity took it from about 4.5 to 7 minutes on
-# 2 cores) and gained nothing at run time.
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def bed_shear_stress(currents, seabed, clock, stage, bed, x, y):
     """tau (Pa) at (x, y) for one of the step's stage times."""
     return bed.water_density_kg_m3 * bed.drag_coefficient * near_bed_speed_squared(
         currents, seabed, clock, stage, bed, x, y)
-
-
-@njit(cache=True)
-def friction_velocity(currents, seabed, clock, stage, bed, x, y):
-    """u* (m/s) = sqrt(C_d) |u(h_ref)| at (x, y)."""
-    return np.sqrt(bed.drag_coefficient * near_bed_speed_squared(currents, seabed, clock, stage, bed, x, y))
 
 
 @njit(cache=True, parallel=True)

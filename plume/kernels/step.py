@@ -5,11 +5,12 @@ vertical walk and settling -> seabed (deposit with Krone's probability, or
 reflect) -> surface -> domain edge. Fusing them keeps each particle's state in
 registers for the whole step.
 """
+import numpy as np
 from numba import njit, prange
 
 from . import status as st
 from .advect import rk4_displacement
-from .bedstress import bed_shear_stress, friction_velocity
+from .bedstress import stress_at
 from .diffuse import horizontal_step, vertical_step
 from .interpolate import seabed_depth
 from .random import draw_bits, gaussian, particle_stream, two_uniforms
@@ -21,19 +22,18 @@ DRAWS_PER_STEP = 4  # three Gaussians (x, y, z) and one uniform pair (deposition
 
 
 @njit(cache=True, inline="always")
-def deposition_chance(sediment, currents, seabed, clock, bed, x, y):
+def deposition_chance(sediment, stress, x, y):
     """Probability that a particle reaching the bed at (x, y) deposits (Krone 1962 when on)."""
     chance = sediment.deposition_probability
     if sediment.critical_deposition_stress_pa > 0.0:
-        tau = bed_shear_stress(currents, seabed, clock, 2, bed, x, y)
-        chance *= max(0.0, 1.0 - tau / sediment.critical_deposition_stress_pa)
+        chance *= max(0.0, 1.0 - stress_at(stress, x, y) / sediment.critical_deposition_stress_pa)
     return chance
 
 
 @njit(cache=True, parallel=True, fastmath={"contract", "arcp", "nsz"})
 def step_particles(
     x, y, z, status, class_index, particle_id, n_released,
-    seabed, currents, turbulence, bed, clock, sediment, concentration,
+    seabed, currents, turbulence, stress, clock, sediment, concentration,
     domain, dt, key, step_index,
 ):
     """Advance particles [0, n_released) by dt seconds; only ACTIVE ones move.
@@ -70,8 +70,8 @@ def step_particles(
         depth1 = seabed_depth(seabed, x1, y1)
         height1 = z0 + dz + depth1
         u_star = 0.0
-        if turbulence.layer_thickness_m > 0.0:
-            u_star = friction_velocity(currents, seabed, clock, 0, bed, x0, y0)
+        if turbulence.layer_thickness_m > 0.0:  # u* = sqrt(tau / rho) of the flow over this cell
+            u_star = np.sqrt(stress_at(stress, x0, y0) / stress.water_density_kg_m3)
         height1 += vertical_step(turbulence, height1, dt, gaussian(stream, counter + 2), u_star)
         height1 += settling_step(sediment.settling_m_s, c, dt, hindered_settling_factor(sediment, local_c))
 
@@ -80,7 +80,7 @@ def step_particles(
             f = bed_crossing_fraction(height0, height1)
             xd = x0 + f * (x1 - x0)
             yd = y0 + f * (y1 - y0)
-            chance = deposition_chance(sediment, currents, seabed, clock, bed, xd, yd)
+            chance = deposition_chance(sediment, stress, xd, yd)
             if chance >= 1.0 or chance_draw < chance:
                 x[p] = xd
                 y[p] = yd
