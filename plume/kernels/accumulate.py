@@ -1,17 +1,10 @@
 """Particles onto the output grids. Serial loops in particle order, so sums are
 bit-identical whatever the number of threads (a parallel scatter would add in
 a different order each run)."""
-import numpy as np
 from numba import njit
 
 from . import status as st
-from .interpolate import irregular_index, seabed_depth
-
-
-@njit(cache=True, inline="always")
-def _cell(coord, origin, spacing, n):
-    i = int(np.floor((coord - origin) / spacing))
-    return min(max(i, 0), n - 1)
+from .interpolate import cell_index, irregular_index, seabed_depth
 
 
 @njit(cache=True)
@@ -27,8 +20,8 @@ def book_boundary_events(x, y, status, mass_kg, class_index, n_released, x_min, 
     for p in range(n_released):
         s = status[p]
         if s == st.JUST_DEPOSITED:
-            i = _cell(x[p], x_min, resolution, nx)
-            j = _cell(y[p], y_min, resolution, ny)
+            i = cell_index(x[p], x_min, resolution, nx)
+            j = cell_index(y[p], y_min, resolution, ny)
             deposit_kg[class_index[p], j, i] += mass_kg[p]
             deposited += mass_kg[p]
             status[p] = st.DEPOSITED
@@ -58,8 +51,8 @@ def bin_suspended(
             continue
         m = mass_kg[p]
         suspended += m
-        i = _cell(x[p], x_min, resolution, nx)
-        j = _cell(y[p], y_min, resolution, ny)
+        i = cell_index(x[p], x_min, resolution, nx)
+        j = cell_index(y[p], y_min, resolution, ny)
         height = z[p] + seabed_depth(seabed, x[p], y[p])
         if layer_bounds_m[0] <= height < layer_bounds_m[n_layers]:
             k, _ = irregular_index(height, layer_bounds_m)

@@ -28,12 +28,11 @@ class BedStressField(NamedTuple):
 def stress_at(field, x, y):
     """tau (Pa) of the cell holding (x, y), clamped to the grid's edge cells."""
     ny, nx = field.tau_pa.shape
-    i = min(max(int(np.floor((x - field.x_min_m) / field.resolution_m)), 0), nx - 1)
-    j = min(max(int(np.floor((y - field.y_min_m) / field.resolution_m)), 0), ny - 1)
-    return field.tau_pa[j, i]
+    return field.tau_pa[cell_index(y, field.y_min_m, field.resolution_m, ny),
+                        cell_index(x, field.x_min_m, field.resolution_m, nx)]
 
 from .advect import velocity
-from .interpolate import seabed_depth
+from .interpolate import cell_index, seabed_depth
 
 
 @njit(cache=True, inline="always")

@@ -23,6 +23,13 @@ def regular_index(coord, origin, spacing, n):
 
 
 @njit(cache=True, inline="always")
+def cell_index(coord, origin, spacing, n):
+    """Index of the cell of width `spacing` holding coord on an axis of n cells from origin, clamped."""
+    i = int(np.floor((coord - origin) / spacing))
+    return min(max(i, 0), n - 1)
+
+
+@njit(cache=True, inline="always")
 def irregular_index(coord, nodes):
     """Lower node index and fraction on an increasing, possibly irregular axis, clamped (bisection)."""
     n = nodes.size
