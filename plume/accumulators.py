@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .analysis.fields import area_at_or_above
 from .grids import OutputGrid
 
 
@@ -57,21 +58,27 @@ class Accumulators:
         n_levels = 0 if self.ssc_midwater_kg_m3 is None else self.ssc_midwater_kg_m3.shape[1]
         return np.zeros((g.n_layers, g.ny, g.nx)), np.zeros((n_levels, g.ny, g.nx))
 
+    def concentrations(self, layer_kg, level_kg):
+        """Binned suspended mass (kg) as concentrations (kg m-3): near-bed layers, midwater levels."""
+        g = self.grid
+        layer = layer_kg / (g.cell_area_m2 * g.layer_thickness_m[:, None, None])
+        if not level_kg.shape[0]:
+            return layer, level_kg
+        return layer, level_kg / (g.cell_area_m2 * np.diff(g.depth_level_bounds_m)[:, None, None])
+
     def record(self, k: int, layer_kg, level_kg, deposit_kg, bed_shear_stress_pa,
                released, suspended, deposited, exited, resuspended):
         """Store output time k from this snapshot's binned mass, the deposit (class, y, x; kg), the bed
         shear stress (y, x; Pa) and the running budget (kg)."""
         g = self.grid
-        volume = g.cell_area_m2 * g.layer_thickness_m[:, None, None]
-        ssc = layer_kg / volume
+        ssc, ssc_levels = self.concentrations(layer_kg, level_kg)
         self.ssc_kg_m3[k] = ssc
         np.maximum(self.ssc_max_kg_m3, ssc, out=self.ssc_max_kg_m3)
         if k > 0:  # each later snapshot stands for the interval that ends at it
             for i, threshold in enumerate(self.ssc_thresholds_kg_m3):
                 self.exceedance_s[i] += np.where(ssc >= threshold, self.output_interval_s, 0.0).astype(np.float32)
         if self.ssc_midwater_kg_m3 is not None:
-            thickness = np.diff(g.depth_level_bounds_m)[:, None, None]
-            self.ssc_midwater_kg_m3[k] = level_kg / (g.cell_area_m2 * thickness)
+            self.ssc_midwater_kg_m3[k] = ssc_levels
         self.deposit_mass_kg_m2[k] = deposit_kg.sum(axis=0) / g.cell_area_m2
         if self.deposit_by_class_kg_m2 is not None:
             self.deposit_by_class_kg_m2[k] = deposit_kg / g.cell_area_m2
@@ -89,9 +96,7 @@ class Accumulators:
     @property
     def deposit_area_m2(self) -> np.ndarray:
         """(time, threshold): seabed area with deposit at or above each thickness threshold."""
-        thickness = self.deposit_thickness_m
-        counts = np.stack([(thickness >= t).sum(axis=(1, 2)) for t in self.deposit_thresholds_m], axis=1)
-        return counts * self.grid.cell_area_m2
+        return area_at_or_above(self.deposit_thickness_m, self.deposit_thresholds_m, self.grid.cell_area_m2)
 
     @property
     def budget_residual_kg(self) -> np.ndarray:

@@ -98,6 +98,11 @@ class Simulation:
                               or sediment.critical_deposition_stress_pa is not None)
         # flocculation and hindered settling read the local concentration, binned before each step
         self.concentration_needed = bool(sediment.flocculation) or sediment.hindered_settling is not None
+        g = self.grid
+        self.level_bounds_m = g.depth_level_bounds_m if g.depth_level_bounds_m is not None else np.zeros(1)
+        empty = np.zeros((1, 1, 1))
+        self.no_concentration = LocalConcentration(False, g.x_min_m, g.y_min_m, g.resolution_m, g.layer_bounds_m,
+                                                   self.level_bounds_m, empty, empty)
         t = scenario.time
         self.dt_s = float(t.step_s)
         self.n_steps = int(t.n_steps)
@@ -149,23 +154,24 @@ class Simulation:
             self.particles_released += end - p.n_released
             p.n_released = end
 
+    def bin_suspended(self):
+        """The suspended particles' mass (kg) in near-bed layers and midwater levels, and their total."""
+        p = self.particles
+        g = self.grid
+        layer_kg, level_kg = self.accumulators.empty_bins()
+        suspended = bin_suspended(
+            p.x_m, p.y_m, p.z_m, p.status, p.mass_kg, p.n_released, self.environment.seabed,
+            g.x_min_m, g.y_min_m, g.resolution_m, g.layer_bounds_m, self.level_bounds_m, layer_kg, level_kg,
+        )
+        return layer_kg, level_kg, suspended
+
     def local_concentration(self) -> LocalConcentration:
         """SSC (kg/m3) on the output grid's cells now, for flocculation and hindered settling."""
-        g = self.grid
-        levels = g.depth_level_bounds_m if g.depth_level_bounds_m is not None else np.zeros(1)
         if not self.concentration_needed:
-            empty = np.zeros((1, 1, 1))
-            return LocalConcentration(False, g.x_min_m, g.y_min_m, g.resolution_m, g.layer_bounds_m, levels,
-                                      empty, empty)
-        p = self.particles
-        layer_kg, level_kg = self.accumulators.empty_bins()
-        bin_suspended(p.x_m, p.y_m, p.z_m, p.status, p.mass_kg, p.n_released, self.environment.seabed,
-                      g.x_min_m, g.y_min_m, g.resolution_m, g.layer_bounds_m, levels, layer_kg, level_kg)
-        layer_kg /= g.cell_area_m2 * g.layer_thickness_m[:, None, None]
-        if level_kg.shape[0]:
-            level_kg /= g.cell_area_m2 * np.diff(levels)[:, None, None]
-        return LocalConcentration(True, g.x_min_m, g.y_min_m, g.resolution_m, g.layer_bounds_m, levels,
-                                  layer_kg, level_kg)
+            return self.no_concentration
+        layer_kg, level_kg, _ = self.bin_suspended()
+        layer_kg_m3, level_kg_m3 = self.accumulators.concentrations(layer_kg, level_kg)
+        return self.no_concentration._replace(active=True, layer_kg_m3=layer_kg_m3, level_kg_m3=level_kg_m3)
 
     def bed_shear_stress(self, t_s: float, fields=None) -> np.ndarray:
         """tau (Pa) at the output-grid cell centres at time t (the array is reused); `fields` are
@@ -223,14 +229,8 @@ class Simulation:
 
     def record(self, output_index: int) -> None:
         p = self.particles
-        g = self.grid
         acc = self.accumulators
-        layer_kg, level_kg = acc.empty_bins()
-        levels = g.depth_level_bounds_m if g.depth_level_bounds_m is not None else np.zeros(1)
-        suspended = bin_suspended(
-            p.x_m, p.y_m, p.z_m, p.status, p.mass_kg, p.n_released, self.environment.seabed,
-            g.x_min_m, g.y_min_m, g.resolution_m, g.layer_bounds_m, levels, layer_kg, level_kg,
-        )
+        layer_kg, level_kg, suspended = self.bin_suspended()
         tau = self.bed_shear_stress(output_index * self.steps_per_output * self.dt_s)
         acc.record(output_index, layer_kg, level_kg, self.deposit.by_class_kg(), tau, self.released_kg, suspended,
                    self.deposited_kg, self.exited_kg, self.resuspended_kg)
