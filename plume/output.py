@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import xarray as xr
 
 from . import __version__
 from .analysis import add_metrics, source_geometry
+from .cf import cf_attributes
 from .errors import PlumeError
 
 # name -> (units, standard_name or None, long_name). One registry drives every variable's attributes.
@@ -54,12 +56,8 @@ VARIABLES = {
 }
 
 
-def _attrs(name: str, coordinates: bool = True) -> dict:
-    units, standard_name, long_name = VARIABLES[name]
-    attrs = {"units": units, "long_name": long_name}
-    if standard_name:
-        attrs["standard_name"] = standard_name
-    return attrs
+def _attrs(name: str) -> dict:
+    return cf_attributes(VARIABLES[name])
 
 
 def build_dataset(simulation) -> xr.Dataset:
@@ -230,35 +228,36 @@ def _make_folder(path: Path) -> None:
         raise PlumeError(f"output.directory: cannot create {path.parent}: {err.strerror}") from None
 
 
-def write_dataset(ds: xr.Dataset, path: Path, encoding: dict | None = None) -> None:
-    """Write to a temporary file in the same folder and rename, so no half file ever has the real name."""
+@contextmanager
+def written_atomically(path: Path, suffix: str = ".tmp"):
+    """Yield a temporary path beside `path` to write to; renamed to `path` when the block succeeds and
+    removed when it fails, so no half file ever has the real name and an earlier good file survives."""
     path = Path(path)
     _make_folder(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
     os.close(fd)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_dataset(ds: xr.Dataset, path: Path, encoding: dict | None = None) -> None:
+    """Write a Dataset as NetCDF-4, atomically."""
     enc = _encoding(ds)
     for name, extra in (encoding or {}).items():
         enc[name] = {**enc.get(name, {}), **extra}
-    try:
+    with written_atomically(path) as tmp:
         ds.to_netcdf(tmp, engine="netcdf4", encoding=enc)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_text(path: Path, text: str) -> None:
-    """Write a text file through a temporary name and a rename (never half written)."""
-    path = Path(path)
-    _make_folder(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+    """Write a text file (UTF-8), atomically."""
+    with written_atomically(path) as tmp:
+        with open(tmp, "w", encoding="utf-8", newline="") as f:
             f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def metrics_paths(nc_path: Path) -> tuple[Path, Path]:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from ..errors import PlumeError
@@ -67,18 +66,14 @@ def write_animation(ds, path: Path, layers=(), fps: float = 4.0) -> Path:
     import matplotlib
     from matplotlib.animation import PillowWriter
 
+    from ..output import written_atomically
+
     fig, draw, n = figures.animation_frames(ds, layers)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".gif", dir=path.parent)
-    os.close(fd)
     writer = PillowWriter(fps=fps)
-    try:
-        # frames must all have one size: no tight bounding box here
-        with matplotlib.rc_context({**RC, "savefig.bbox": "standard"}), writer.saving(fig, tmp, GIF_DPI):
-            for i in range(n):
-                draw(i)
-                writer.grab_frame()
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # frames must all have one size: no tight bounding box here
+    with written_atomically(path, suffix=".gif") as tmp, \
+            matplotlib.rc_context({**RC, "savefig.bbox": "standard"}), writer.saving(fig, tmp, GIF_DPI):
+        for i in range(n):
+            draw(i)
+            writer.grab_frame()
     return path

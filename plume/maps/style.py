@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import functools
 import math
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -78,13 +76,9 @@ def number(v: float) -> str:
 
 def save_figure(fig, path: Path, dpi: int = DPI) -> Path:
     """Write to a temporary name in the same folder, then rename: never a half file under the name."""
+    from ..output import written_atomically
+
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
+    with written_atomically(path, suffix=path.suffix) as tmp:
         fig.savefig(tmp, dpi=dpi, format=path.suffix.lstrip("."))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
