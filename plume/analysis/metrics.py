@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from ..cf import cf_attributes
 from . import fields
 from .geometry import distance_field
 
@@ -47,13 +48,7 @@ METRICS = {
 
 
 def metric_attrs(name: str, comment: str | None = None) -> dict:
-    units, standard_name, long_name = METRICS[name]
-    attrs = {"units": units, "long_name": long_name}
-    if standard_name:
-        attrs["standard_name"] = standard_name
-    if comment:
-        attrs["comment"] = comment
-    return attrs
+    return cf_attributes(METRICS[name], comment)
 
 
 def seconds(ds) -> np.ndarray:
