@@ -107,13 +107,9 @@ def vehicle_path(collector, times_s: np.ndarray) -> tuple[np.ndarray, np.ndarray
         leg = np.searchsorted(np.asarray(times_h, dtype=float), t_h, side="right") - 1
     else:
         distance = track.speed_m_s * (np.asarray(times_s, dtype=float) - collector.start_h * 3600.0)
-        xy = position_along(vertices, distance)
-        legs = np.diff(vertices, axis=0)
-        cumulative = np.cumsum(np.hypot(legs[:, 0], legs[:, 1]))
-        total = cumulative[-1]
-        d = np.mod(distance, 2.0 * total)
-        d = np.where(d > total, 2.0 * total - d, d)
-        leg = np.searchsorted(cumulative, d, side="right")
+        d, cumulative = _distance_on_track(vertices, distance)
+        xy = _point_at(vertices, cumulative, d)
+        leg = np.searchsorted(cumulative, d, side="right") - 1
     if getattr(track, "waypoints_m", None) is None:  # lawnmower: across the lanes, as ever
         h = np.radians(track.heading_deg)
         right = np.tile([np.cos(h), -np.sin(h)], (xy.shape[0], 1))
@@ -123,17 +119,24 @@ def vehicle_path(collector, times_s: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return xy, right
 
 
-def position_along(vertices: np.ndarray, distance_m: np.ndarray) -> np.ndarray:
-    """Points at the given distances along a polyline; past its end the vehicle drives it back again."""
+def _distance_on_track(vertices: np.ndarray, distance_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distance from the first vertex, cumulative vertex distances) after driving `distance_m`:
+    past its end the vehicle drives the polyline back again."""
     legs = np.diff(vertices, axis=0)
-    leg_length = np.hypot(legs[:, 0], legs[:, 1])
-    cumulative = np.concatenate([[0.0], np.cumsum(leg_length)])
+    cumulative = np.concatenate([[0.0], np.cumsum(np.hypot(legs[:, 0], legs[:, 1]))])
     total = cumulative[-1]
     d = np.mod(distance_m, 2.0 * total)
-    d = np.where(d > total, 2.0 * total - d, d)  # back and forth along the same track
-    x = np.interp(d, cumulative, vertices[:, 0])
-    y = np.interp(d, cumulative, vertices[:, 1])
-    return np.stack([x, y], axis=-1)
+    return np.where(d > total, 2.0 * total - d, d), cumulative
+
+
+def _point_at(vertices: np.ndarray, cumulative: np.ndarray, d: np.ndarray) -> np.ndarray:
+    return np.stack([np.interp(d, cumulative, vertices[:, 0]), np.interp(d, cumulative, vertices[:, 1])], axis=-1)
+
+
+def position_along(vertices: np.ndarray, distance_m: np.ndarray) -> np.ndarray:
+    """Points at the given distances along a polyline; past its end the vehicle drives it back again."""
+    d, cumulative = _distance_on_track(vertices, distance_m)
+    return _point_at(vertices, cumulative, d)
 
 
 def _release_times(source, n: int) -> np.ndarray:
