@@ -75,7 +75,7 @@ def run_command(
     threads: Optional[int] = typer.Option(None, "--threads", min=1, help="Number of threads (default: all cores)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ):
-    """Run a scenario and write <output.directory>/<name>.nc."""
+    """Run a scenario: write <output.directory>/<name>.nc, its metrics (CSV, JSON) and, when asked, trajectories and maps."""
     from .solver import run
     from .summary import summary_lines
 
