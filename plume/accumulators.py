@@ -1,4 +1,4 @@
-"""What the solver keeps while it runs: SSC snapshots, deposits, exceedance time and the mass budget.
+"""What the solver keeps while it runs: SSC snapshots, deposits, exceedance time and bed stress.
 
 Particles are the numerical method; these gridded fields are the product, so
 they are accumulated during the run and no trajectory file is needed.
@@ -28,11 +28,6 @@ class Accumulators:
     deposit_mass_kg_m2: np.ndarray = field(init=False)  # (time, y, x)
     n_classes_kept: int = 0  # > 0: keep the deposit per class too
     deposit_by_class_kg_m2: np.ndarray | None = field(init=False)  # (time, class, y, x)
-    mass_released_kg: np.ndarray = field(init=False)
-    mass_suspended_kg: np.ndarray = field(init=False)
-    mass_deposited_kg: np.ndarray = field(init=False)
-    mass_exited_kg: np.ndarray = field(init=False)
-    mass_resuspended_kg: np.ndarray = field(init=False)
     bed_shear_stress_pa: np.ndarray = field(init=False)  # (time, y, x)
 
     def __post_init__(self):
@@ -48,8 +43,6 @@ class Accumulators:
         self.deposit_mass_kg_m2 = np.zeros((nt, g.ny, g.nx), dtype=np.float32)
         self.deposit_by_class_kg_m2 = None if not self.n_classes_kept else np.zeros(
             (nt, self.n_classes_kept, g.ny, g.nx), dtype=np.float32)
-        for name in ("released", "suspended", "deposited", "exited", "resuspended"):
-            setattr(self, f"mass_{name}_kg", np.zeros(nt))
         self.bed_shear_stress_pa = np.zeros((nt, g.ny, g.nx), dtype=np.float32)
 
     def empty_bins(self):
@@ -61,15 +54,13 @@ class Accumulators:
     def concentrations(self, layer_kg, level_kg):
         """Binned suspended mass (kg) as concentrations (kg m-3): near-bed layers, midwater levels."""
         g = self.grid
-        layer = layer_kg / (g.cell_area_m2 * g.layer_thickness_m[:, None, None])
         if not level_kg.shape[0]:
-            return layer, level_kg
-        return layer, level_kg / (g.cell_area_m2 * np.diff(g.depth_level_bounds_m)[:, None, None])
+            return layer_kg / g.layer_cell_volume_m3, level_kg
+        return layer_kg / g.layer_cell_volume_m3, level_kg / g.level_cell_volume_m3
 
-    def record(self, k: int, layer_kg, level_kg, deposit_kg, bed_shear_stress_pa,
-               released, suspended, deposited, exited, resuspended):
-        """Store output time k from this snapshot's binned mass, the deposit (class, y, x; kg), the bed
-        shear stress (y, x; Pa) and the running budget (kg)."""
+    def record(self, k: int, layer_kg, level_kg, deposit_kg, bed_shear_stress_pa):
+        """Store output time k from this snapshot's binned mass, the deposit (class, y, x; kg) and the
+        bed shear stress (y, x; Pa). The mass budget is recorded by plume.budget.MassBudget."""
         g = self.grid
         ssc, ssc_levels = self.concentrations(layer_kg, level_kg)
         self.ssc_kg_m3[k] = ssc
@@ -83,11 +74,6 @@ class Accumulators:
         if self.deposit_by_class_kg_m2 is not None:
             self.deposit_by_class_kg_m2[k] = deposit_kg / g.cell_area_m2
         self.bed_shear_stress_pa[k] = bed_shear_stress_pa
-        self.mass_released_kg[k] = released
-        self.mass_suspended_kg[k] = suspended
-        self.mass_deposited_kg[k] = deposited
-        self.mass_exited_kg[k] = exited
-        self.mass_resuspended_kg[k] = resuspended
 
     @property
     def deposit_thickness_m(self) -> np.ndarray:
@@ -97,7 +83,3 @@ class Accumulators:
     def deposit_area_m2(self) -> np.ndarray:
         """(time, threshold): seabed area with deposit at or above each thickness threshold."""
         return area_at_or_above(self.deposit_thickness_m, self.deposit_thresholds_m, self.grid.cell_area_m2)
-
-    @property
-    def budget_residual_kg(self) -> np.ndarray:
-        return self.mass_released_kg - (self.mass_suspended_kg + self.mass_deposited_kg + self.mass_exited_kg)

@@ -5,7 +5,7 @@ consolidated deposit below it (fluff consolidates with an e-folding time), and e
 mass waiting to become particles. Where the bed shear stress exceeds a pool's critical
 stress the flow erodes it (plume.kernels.erosion); eroded mass re-enters the water as
 new particles of one class's release-particle mass each, placed at random in the cell
-and up to `resuspension_height_m` above the bed. Mass only ever moves between the
+and up to the resuspension block's `height_m` above the bed. Mass only ever moves between the
 pools and the particles, so the budget still closes to round-off.
 """
 from __future__ import annotations
@@ -14,29 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .kernels.erosion import consolidate, erode, particles_ready
+from .kernels.accumulate import book_boundary_events
 from .kernels.interpolate import seabed_depth_many
-
-
-@dataclass
-class Resuspension:
-    """Erosion settings in SI units (stresses in Pa, M in kg m-2 s-1)."""
-
-    fluff_critical_pa: float
-    consolidated_critical_pa: float
-    rate_kg_m2_s: float
-    consolidation_time_s: float | None
-    resuspension_height_m: float
-    particle_mass_kg: np.ndarray  # (n_classes,) mass of each new particle
-
-    @classmethod
-    def from_spec(cls, sediment, particle_mass_kg) -> "Resuspension | None":
-        if not sediment.resuspension:
-            return None
-        hours = sediment.consolidation_time_h
-        return cls(float(sediment.fluff_critical_stress_pa), float(sediment.critical_shear_stress_pa),
-                   float(sediment.erosion_rate_kg_m2_s), None if hours is None else float(hours) * 3600.0,
-                   float(sediment.resuspension_height_m), np.asarray(particle_mass_kg, dtype=float))
+from .processes.resuspension import Params as Resuspension
+from .processes.resuspension import consolidate, erode, particles_ready
 
 
 @dataclass
@@ -75,6 +56,14 @@ class SeabedDeposit:
     def total_kg(self) -> np.ndarray:
         """(y, x) deposited mass, kg."""
         return self.by_class_kg().sum(axis=0)
+
+    def book(self, particles) -> tuple[float, float, int]:
+        """Move this step's deposited particles (status JUST_DEPOSITED) into the fluff pools of their
+        cells and mark exits (JUST_EXITED) as done; returns (deposited kg, exited kg, finished count)."""
+        g = self.grid
+        p = particles
+        return book_boundary_events(p.x_m, p.y_m, p.status, p.mass_kg, p.class_index, p.n_released,
+                                    g.x_min_m, g.y_min_m, g.resolution_m, self.fluff_kg)
 
     def erode_step(self, tau_pa: np.ndarray, dt_s: float) -> None:
         """Consolidate and erode for one step under the bed shear stress field tau (y, x)."""

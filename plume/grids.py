@@ -99,3 +99,16 @@ class OutputGrid:
     @property
     def layer_thickness_m(self) -> np.ndarray:
         return np.diff(self.layer_bounds_m)
+
+    @property
+    def layer_cell_volume_m3(self) -> np.ndarray:
+        """(n_layers, 1, 1) volume of one near-bed cell of each layer (the area times the layer's
+        thickness; over a sloping bed the layer follows the seabed, so the volume is the same)."""
+        return (self.cell_area_m2 * self.layer_thickness_m)[:, None, None]
+
+    @property
+    def level_cell_volume_m3(self) -> np.ndarray:
+        """(n_levels, 1, 1) volume of one midwater cell of each depth level (0 levels without them)."""
+        if self.depth_level_bounds_m is None:
+            return np.zeros((0, 1, 1))
+        return (self.cell_area_m2 * np.diff(self.depth_level_bounds_m))[:, None, None]

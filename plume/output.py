@@ -94,7 +94,7 @@ def build_dataset(simulation) -> xr.Dataset:
         "layer_bounds": (("layer", "nv"), np.stack([bounds[:-1], bounds[1:]], axis=1), {"units": "m"}),
     }
     for name in ("released", "suspended", "deposited", "exited", "resuspended"):
-        data_vars[f"mass_{name}"] = (("time",), getattr(acc, f"mass_{name}_kg"), _attrs(f"mass_{name}"))
+        data_vars[f"mass_{name}"] = (("time",), simulation.budget.series_kg[name], _attrs(f"mass_{name}"))
 
     coords = {
         "time": ("time", output_s, {"standard_name": "time", "long_name": "output time",

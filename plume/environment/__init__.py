@@ -13,9 +13,8 @@ import math
 import numpy as np
 
 from .currents import UniformFlow, empty_current_grid, time_index_and_fraction, uniform_flow_from_spec
-from .fields import CurrentGrid, SeabedGrid, Turbulence, flat_seabed
+from .fields import CurrentGrid, SeabedGrid, flat_seabed
 from .hills import abyssal_hills
-from .turbulence import turbulence_from_spec
 from ..kernels.interpolate import blend_snapshots
 
 
@@ -24,18 +23,18 @@ class Environment:
     seabed: SeabedGrid
     currents: CurrentGrid
     uniform_flow: UniformFlow
-    turbulence: Turbulence
     _stage_buffers: tuple | None = field(default=None, init=False, repr=False)
 
     def clock(self, t_s: float, dt_s: float):
-        """Per-stage (t, t + dt/2, t + dt) time indices, fractions and uniform flow, for the kernels."""
+        """Per-stage (t, t + dt/2, t + dt) time indices, fractions, and the uniform near-bed and midwater
+        flows, for the kernels."""
         times = np.array([t_s, t_s + 0.5 * dt_s, t_s + dt_s])
         index = np.zeros(3, dtype=np.int64)
         fraction = np.zeros(3)
         for s, t in enumerate(times):
             index[s], fraction[s] = time_index_and_fraction(self.currents.time_s, t)
-        u, v = self.uniform_flow.at(times)
-        return index, fraction, np.ascontiguousarray(u, dtype=float), np.ascontiguousarray(v, dtype=float)
+        flows = (*self.uniform_flow.at(times), *self.uniform_flow.midwater_at(times))
+        return (index, fraction) + tuple(np.ascontiguousarray(f, dtype=float) for f in flows)
 
     def step_fields(self, t_s: float, dt_s: float):
         """The currents and clock for one step's kernels.
@@ -44,9 +43,10 @@ class Environment:
         per step for all particles, so each particle interpolates one snapshot
         per stage instead of two: half the memory reads of the advection.
         """
-        index, fraction, u, v = self.clock(t_s, dt_s)
+        clock = self.clock(t_s, dt_s)
+        index, fraction = clock[:2]
         if self.currents.time_s.size == 1:
-            return self.currents, (index, fraction, u, v)
+            return self.currents, clock
         if self._stage_buffers is None:
             shape = (3,) + self.currents.u_m_s.shape[1:]
             has_w = self.currents.has_vertical_velocity
@@ -61,7 +61,7 @@ class Environment:
         if c.has_vertical_velocity:
             blend_snapshots(c.w_m_s, index, fraction, bw)
         staged = c._replace(time_s=np.array([t_s, t_s + 0.5 * dt_s, t_s + dt_s]), u_m_s=bu, v_m_s=bv, w_m_s=bw)
-        return staged, (np.arange(3, dtype=np.int64), np.zeros(3), u, v)
+        return staged, (np.arange(3, dtype=np.int64), np.zeros(3)) + clock[2:]
 
     def depth_at(self, x_m, y_m) -> np.ndarray:
         """Sea-floor depth (m, positive down) at local positions, for use outside kernels."""
@@ -145,9 +145,36 @@ def build_environment(scenario, projection, grid) -> Environment:
         )
         uniform = UniformFlow()
 
-    return Environment(
-        kernel_ready(seabed), kernel_ready(current_grid), uniform, kernel_ready(turbulence_from_spec(scenario.turbulence))
-    )
+    current_grid = _terrain_and_depth_structure(current_grid, currents, seabed)
+    return Environment(kernel_ready(seabed), kernel_ready(current_grid), uniform)
+
+
+MIN_TERRAIN_BLEND_HEIGHT_M = 20.0
+
+
+def seabed_rms_relief_m(seabed: SeabedGrid) -> float:
+    """rms of the seabed's depth about its best-fitting plane (m): the relief the flow meets."""
+    ny, nx = seabed.depth_m.shape
+    yy, xx = np.mgrid[0:ny, 0:nx]
+    design = np.column_stack([np.ones(xx.size), xx.ravel(), yy.ravel()])
+    depth = seabed.depth_m.ravel()
+    coefficients, *_ = np.linalg.lstsq(design, depth, rcond=None)
+    return float(np.sqrt(np.mean((depth - design @ coefficients) ** 2)))
+
+
+def _terrain_and_depth_structure(grid: CurrentGrid, currents, seabed: SeabedGrid) -> CurrentGrid:
+    """Switch on terrain-following flow (unless the currents carry their own w) and the synthetic
+    midwater flow's blend heights."""
+    follow = currents.terrain_following
+    if follow is not None and not grid.has_vertical_velocity:
+        height = follow.blend_height_m
+        if height is None:
+            height = max(2.0 * seabed_rms_relief_m(seabed), MIN_TERRAIN_BLEND_HEIGHT_M)
+        grid = grid._replace(terrain_following=True, terrain_blend_height_m=float(height))
+    midwater = currents.synthetic.midwater if currents.synthetic is not None else None
+    if midwater is not None:
+        grid = grid._replace(midwater_from_m=float(midwater.from_height_m), midwater_to_m=float(midwater.to_height_m))
+    return grid
 
 
 def kernel_ready(fields):

@@ -8,13 +8,12 @@ C_d = (kappa / ln(h / z0))^2.
 
 Eddy diffusivity: K(h) = kappa u* h next to the bed (law of the wall), or the
 parabolic profile K(h) = kappa u* h (1 - h / delta) over a boundary layer of
-thickness delta, never below the background diffusivity above it.
+thickness delta, joined smoothly to the background diffusivity (the formula lives in
+plume.processes.vertical_mixing, where the kernels use it).
 """
 from __future__ import annotations
 
 import numpy as np
-
-from .fields import Turbulence
 
 VON_KARMAN = 0.41
 
@@ -36,24 +35,15 @@ def bed_shear_stress_quadratic_pa(speed_m_s, drag_coefficient: float, water_dens
     return water_density_kg_m3 * drag_coefficient * np.square(speed_m_s)
 
 
-def boundary_layer_diffusivity(
-    friction_velocity: float, thickness_m: float, background_m2_s: float,
-    shape: str = "parabolic", nodes: int = 65,
-) -> Turbulence:
-    """K(h) of the bottom boundary layer as the kernels' piecewise-linear profile of height above bed.
+def boundary_layer_diffusivity(friction_velocity: float, thickness_m: float, background_m2_s: float,
+                               shape: str = "parabolic", heights_m=None) -> tuple[np.ndarray, np.ndarray]:
+    """(heights, K) of the bottom boundary layer at the given heights above the bed (default: 65 nodes
+    packed towards the bed), from the one formula the kernels use (plume.processes.vertical_mixing)."""
+    from ..processes.vertical_mixing import layer_diffusivity
 
-    Nodes are packed towards the bed, where K changes fastest; above `thickness_m`
-    K is the background value. Horizontal diffusivity is left at 0 (set it apart).
-    """
     if shape not in ("parabolic", "law_of_the_wall"):
         raise ValueError(f"shape must be 'parabolic' or 'law_of_the_wall', got {shape!r}")
-    heights = thickness_m * np.linspace(0.0, 1.0, nodes) ** 2
-    k = VON_KARMAN * friction_velocity * heights
-    if shape == "parabolic":
-        k = k * (1.0 - heights / thickness_m)
-    else:
-        k = np.minimum(k, VON_KARMAN * friction_velocity * thickness_m / 4.0)  # capped at the parabola's peak
-    values = np.maximum(k, background_m2_s)
-    if shape == "law_of_the_wall":
-        values[-1] = background_m2_s  # hand over to the background above the layer
-    return Turbulence(0.0, heights, values)
+    heights = thickness_m * np.linspace(0.0, 1.0, 65) ** 2 if heights_m is None else np.asarray(heights_m, float)
+    values = np.array([layer_diffusivity(float(friction_velocity), float(h), float(thickness_m),
+                                         float(background_m2_s), shape == "law_of_the_wall")[0] for h in heights])
+    return heights, values

@@ -39,6 +39,9 @@ class UniformFlow:
     episode_start_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
     episode_duration_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
     episode_energy_gain: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # the midwater flow's mean (m/s); None: the near-bed flow at every depth
+    midwater_u_m_s: float | None = None
+    midwater_v_m_s: float | None = None
 
     def energy_factor(self, time_s) -> np.ndarray:
         """E(t): the eddy episodes' multiplier of the flow's kinetic energy (1 outside episodes)."""
@@ -59,6 +62,18 @@ class UniformFlow:
             u, v = u * scale, v * scale
         return u, v
 
+    def midwater_at(self, time_s) -> tuple[np.ndarray, np.ndarray]:
+        """(u, v) of the midwater flow at times (s since start): its own mean with the same tides
+        (barotropic) and no eddy episodes (those are measured near the bed); the near-bed flow when
+        there is no midwater flow."""
+        if self.midwater_u_m_s is None:
+            return self.at(time_s)
+        t = np.asarray(time_s, dtype=float)[..., None]
+        w = self.angular_frequency_rad_s
+        u = self.midwater_u_m_s + np.sum(self.u_amplitude_m_s * np.cos(w * t - self.u_phase_rad), axis=-1)
+        v = self.midwater_v_m_s + np.sum(self.v_amplitude_m_s * np.cos(w * t - self.v_phase_rad), axis=-1)
+        return u, v
+
 
 def uniform_flow_from_spec(spec) -> UniformFlow:
     """The mean flow and tides of a `currents.synthetic` scenario block."""
@@ -74,6 +89,8 @@ def uniform_flow_from_spec(spec) -> UniformFlow:
         episode_start_s=np.array([e.start_h * 3600.0 for e in spec.eddies]),
         episode_duration_s=np.array([e.duration_h * 3600.0 for e in spec.eddies]),
         episode_energy_gain=np.array([e.energy_gain for e in spec.eddies], dtype=float),
+        midwater_u_m_s=None if spec.midwater is None else float(spec.midwater.mean_u_m_s),
+        midwater_v_m_s=None if spec.midwater is None else float(spec.midwater.mean_v_m_s),
     )
 
 

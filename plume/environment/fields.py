@@ -43,19 +43,13 @@ class CurrentGrid(NamedTuple):
     # True: z_m holds heights above the LOCAL seabed (m, increasing) and the kernels look
     # the velocity up at h = z + seabed depth (a moored ADCP profile); clamped below the lowest bin
     z_is_height_above_bed: bool = False
-
-
-class Turbulence(NamedTuple):
-    """Eddy diffusivities: horizontal constant; vertical a piecewise-linear profile of height above
-    bed, or a bottom boundary layer whose u* comes from the local flow at every step."""
-
-    horizontal_m2_s: float
-    height_above_bed_m: np.ndarray  # (nk,) increasing; a single node means constant K
-    vertical_m2_s: np.ndarray  # (nk,) K at those heights, constant beyond the ends
-    # boundary layer from the flow (plume.kernels.diffuse): thickness 0 means off, use the table
-    layer_thickness_m: float = 0.0
-    layer_background_m2_s: float = 0.0
-    layer_law_of_the_wall: bool = False
+    # terrain-following flow near the bed (plume.kernels.advect): on unless the currents carry their own w
+    terrain_following: bool = False
+    terrain_blend_height_m: float = 1.0  # level flow at and above this height above the bed
+    # synthetic currents by depth: the uniform flow is the near-bed flow below `midwater_from_m` above the
+    # bed, the midwater flow above `midwater_to_m`, linear between (the clock carries both per stage)
+    midwater_from_m: float = 1.0e30
+    midwater_to_m: float = 2.0e30
 
 
 class BedStress(NamedTuple):

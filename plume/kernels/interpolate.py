@@ -63,6 +63,23 @@ def seabed_depth(seabed, x, y):
 
 
 @njit(cache=True, inline="always")
+def seabed_depth_and_slope(seabed, x, y):
+    """Sea-floor depth (m, positive down) at (x, y) and its derivatives d/dx, d/dy (bilinear)."""
+    ny, nx = seabed.depth_m.shape
+    i, fx = regular_index(x, seabed.x0_m, seabed.dx_m, nx)
+    j, fy = regular_index(y, seabed.y0_m, seabed.dy_m, ny)
+    d = seabed.depth_m
+    i1 = min(i + 1, nx - 1)
+    j1 = min(j + 1, ny - 1)
+    lower = (1.0 - fx) * d[j, i] + fx * d[j, i1]
+    upper = (1.0 - fx) * d[j1, i] + fx * d[j1, i1]
+    depth = (1.0 - fy) * lower + fy * upper
+    ddx = ((1.0 - fy) * (d[j, i1] - d[j, i]) + fy * (d[j1, i1] - d[j1, i])) / seabed.dx_m
+    ddy = (upper - lower) / seabed.dy_m
+    return depth, ddx, ddy
+
+
+@njit(cache=True, inline="always")
 def gridded_velocity(currents, time_index, time_fraction, x, y, z):
     """(u, v, w) in m/s from the gridded currents: linear in time, trilinear in x, y, z.
 

@@ -1,4 +1,4 @@
-"""Boundaries after the move: the seabed (deposit or reflect), the sea surface, the domain edge."""
+"""Geometry of the boundaries: where a path meets the seabed, and the domain edge."""
 from numba import njit
 
 
@@ -13,12 +13,6 @@ def bed_crossing_fraction(height_before_m, height_after_m):
     if span <= 0.0 or height_before_m <= 0.0:
         return 0.0
     return min(height_before_m / span, 1.0)
-
-
-@njit(cache=True, inline="always")
-def reflect_at_surface(z):
-    """Mirror a particle that crossed the sea surface (z = 0) back into the water."""
-    return -z if z > 0.0 else z
 
 
 @njit(cache=True, inline="always")

@@ -1,99 +1,123 @@
-"""One time step for every particle: the per-particle kernels composed in one parallel loop.
+"""One time step for every particle: the processes of plume.processes composed in one parallel loop.
 
-Order within the step: flocculation -> advect (RK4) -> horizontal walk ->
-vertical walk and settling -> seabed (deposit with Krone's probability, or
-reflect) -> surface -> domain edge. Fusing them keeps each particle's state in
-registers for the whole step.
+Order within the step:
+  flocculation (class change) ->
+  advection + horizontal mixing (movers: their displacements are summed) ->
+  the vertical column at the new position: vertical mixing (with density damping), settling
+  (with hindered settling) and the bed condition, sub-stepped together where K curves sharply ->
+  sea surface (reflect) -> domain edge (exit).
+
+Fusing them keeps each particle's state in registers for the whole step. An optional
+process arrives as None when its scenario block is absent; numba prunes its branch, so
+the step is compiled with only the processes a scenario switches on.
 """
-import numpy as np
 from numba import njit, prange
 
+from ..processes import advection, deposition, density_damping, flocculation, hindered_settling, horizontal_mixing
+from ..processes import settling, vertical_mixing
+from ..processes.draws import MAX_DRAWS, MAX_SUBSTEPS, substream
 from . import status as st
-from .advect import rk4_displacement
 from .bedstress import stress_at
-from .diffuse import horizontal_step, vertical_step
+from .concentration import concentration_at
 from .interpolate import seabed_depth
+from .particle import Here, StepEnvironment
 from .random import draw_bits, gaussian, particle_stream, two_uniforms
-from .seabed import bed_crossing_fraction, outside_domain, reflect_at_surface
-from .sediment import concentration_at, flocculation_chance, hindered_settling_factor
-from .settle import settling_step
-
-DRAWS_PER_STEP = 4  # three Gaussians (x, y, z) and one uniform pair (deposition, flocculation)
-
-
-@njit(cache=True, inline="always")
-def deposition_chance(sediment, stress, x, y):
-    """Probability that a particle reaching the bed at (x, y) deposits (Krone 1962 when on)."""
-    chance = sediment.deposition_probability
-    if sediment.critical_deposition_stress_pa > 0.0:
-        chance *= max(0.0, 1.0 - stress_at(stress, x, y) / sediment.critical_deposition_stress_pa)
-    return chance
+from .seabed import bed_crossing_fraction, outside_domain
 
 
 @njit(cache=True, parallel=True, fastmath={"contract", "arcp", "nsz"})
 def step_particles(
-    x, y, z, status, class_index, particle_id, n_released,
-    seabed, currents, turbulence, stress, clock, sediment, concentration,
-    domain, dt, key, step_index,
+    x, y, z, status, class_index, particle_id, release_time_s, n_released,
+    seabed, currents, clock, stress, concentration, advection_params, horizontal_params, vertical_params, settling_params, deposition_params,
+    hindered_params, flocculation_params, damping_params,
+    water_density_kg_m3, domain, dt, t_s, key, step_index,
 ):
-    """Advance particles [0, n_released) by dt seconds; only ACTIVE ones move.
+    """Advance particles [0, n_released) by dt seconds from time t_s; only ACTIVE ones move.
 
-    Particles that reach the bed get JUST_DEPOSITED at the point where their
-    path met the bed; particles that leave the domain get JUST_EXITED.
+    Particles that reach the bed and stay get JUST_DEPOSITED at the point where their path
+    met the bed; particles that leave the domain get JUST_EXITED.
     """
-    counter = DRAWS_PER_STEP * step_index
+    counter_base = MAX_DRAWS * step_index
+    sub_counter = MAX_SUBSTEPS * step_index
     for p in prange(n_released):
         if status[p] != st.ACTIVE:
             continue
+        # the step's environment comes as separate arguments: numba's parallel loop rebuilds a named
+        # tuple only from an argument or a constructor call, not from one nested in another
+        env = StepEnvironment(seabed, currents, clock, stress, concentration)
         x0 = x[p]
         y0 = y[p]
         z0 = z[p]
-        stream = particle_stream(key, particle_id[p])
-        chance_draw, floc_draw = two_uniforms(draw_bits(stream, counter + 3))
-
+        depth0 = seabed_depth(env.seabed, x0, y0)
+        height0 = z0 + depth0
         local_c = 0.0
-        if concentration.active:
-            depth0 = seabed_depth(seabed, x0, y0)
-            local_c = concentration_at(concentration, x0, y0, z0 + depth0, -z0)
-        c = class_index[p]
-        if floc_draw < flocculation_chance(sediment, c, local_c, dt):
-            c = sediment.floc_target[c]
+        if env.concentration.active:
+            local_c = concentration_at(env.concentration, x0, y0, height0, -z0)
+        here = Here(x0, y0, z0, height0, depth0, class_index[p], t_s - release_time_s[p], local_c)
+        stream = particle_stream(key, particle_id[p])
+
+        c = here.class_index
+        if flocculation_params is not None:
+            c = flocculation.new_class(flocculation_params, here, env, dt, stream, counter_base)
             class_index[p] = c
 
-        dx, dy, dz = rk4_displacement(currents, seabed, clock, x0, y0, z0, dt)
+        ax, ay, az = advection.displacement(advection_params, here, env, dt, stream, counter_base)
+        hx, hy, _ = horizontal_mixing.displacement(horizontal_params, here, env, dt, stream, counter_base)
+        x1 = x0 + ax + hx
+        y1 = y0 + ay + hy
+        depth1 = seabed_depth(env.seabed, x1, y1)
 
-        wx, wy = horizontal_step(
-            turbulence.horizontal_m2_s, dt, gaussian(stream, counter), gaussian(stream, counter + 1)
-        )
-        x1 = x0 + dx + wx
-        y1 = y0 + dy + wy
-        depth1 = seabed_depth(seabed, x1, y1)
-        height1 = z0 + dz + depth1
-        u_star = 0.0
-        if turbulence.layer_thickness_m > 0.0:  # u* = sqrt(tau / rho) of the flow over this cell
-            u_star = np.sqrt(stress_at(stress, x0, y0) / stress.water_density_kg_m3)
-        height1 += vertical_step(turbulence, height1, dt, gaussian(stream, counter + 2), u_star)
-        height1 += settling_step(sediment.settling_m_s, c, dt, hindered_settling_factor(sediment, local_c))
+        # the vertical column, in height above the bed at the new position
+        stress0 = stress_at(env.stress, x0, y0)
+        u_star = vertical_mixing.friction_velocity(vertical_params, stress0, water_density_kg_m3)
+        damping = 1.0
+        if damping_params is not None:
+            damping = density_damping.factor(damping_params, here, env, u_star)
+        w_s = settling.speed_m_s(settling_params, c)
+        if hindered_params is not None:
+            w_s *= hindered_settling.factor(hindered_params, here, env, dt, stream, counter_base)
+        h = z0 + az + depth1
+        n_sub = vertical_mixing.substeps(vertical_params, h, u_star, damping, dt)
+        dt_sub = dt / n_sub
+        k_bed, _ = vertical_mixing.diffusivity(vertical_params, 0.0, u_star)
+        chance = deposition.contact_probability(deposition_params, w_s, damping * k_bed, stress0, dt_sub)
+        walk_stream = substream(stream, vertical_mixing.SLOT)
+        bed_stream = substream(stream, deposition.SLOT)
+        landed_at = -1.0  # fraction of the step at which the particle deposited
+        for i in range(n_sub):
+            if n_sub == 1:
+                g = gaussian(stream, counter_base + vertical_mixing.SLOT)
+            else:
+                g = gaussian(walk_stream, sub_counter + i)
+            k, slope = vertical_mixing.diffusivity(vertical_params, h, u_star)
+            h_next = h + vertical_mixing.milstein_increment(damping * k, damping * slope, dt_sub, g) - w_s * dt_sub
+            if h_next <= 0.0:
+                if chance > 0.0:
+                    if n_sub == 1:
+                        draw, _ = two_uniforms(draw_bits(stream, counter_base + deposition.SLOT))
+                    else:
+                        draw, _ = two_uniforms(draw_bits(bed_stream, sub_counter + i))
+                    if chance >= 1.0 or draw < chance:
+                        landed_at = (i + bed_crossing_fraction(h, h_next)) / n_sub
+                        break
+                h_next = -h_next  # reflected by the bed
+            if h_next > depth1:
+                h_next = 2.0 * depth1 - h_next  # reflected by the sea surface
+            h = h_next
 
-        if height1 <= 0.0:
-            height0 = z0 + seabed_depth(seabed, x0, y0)  # only needed here: not computed every step
-            f = bed_crossing_fraction(height0, height1)
-            xd = x0 + f * (x1 - x0)
-            yd = y0 + f * (y1 - y0)
-            chance = deposition_chance(sediment, stress, xd, yd)
-            if chance >= 1.0 or chance_draw < chance:
-                x[p] = xd
-                y[p] = yd
-                if outside_domain(xd, yd, domain):
-                    status[p] = st.JUST_EXITED
-                else:
-                    z[p] = -seabed_depth(seabed, xd, yd)
-                    status[p] = st.JUST_DEPOSITED
-                continue
-            height1 = -height1  # reflected by the bed
-
+        if landed_at >= 0.0:
+            xd = x0 + landed_at * (x1 - x0)
+            yd = y0 + landed_at * (y1 - y0)
+            x[p] = xd
+            y[p] = yd
+            if outside_domain(xd, yd, domain):
+                status[p] = st.JUST_EXITED
+            else:
+                z[p] = -seabed_depth(env.seabed, xd, yd)
+                status[p] = st.JUST_DEPOSITED
+            continue
         x[p] = x1
         y[p] = y1
-        z[p] = reflect_at_surface(height1 - depth1)
+        z[p] = h - depth1
         if outside_domain(x1, y1, domain):
             status[p] = st.JUST_EXITED

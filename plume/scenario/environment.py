@@ -161,6 +161,25 @@ class EddyEpisode(_Model):
     energy_gain: num(ge=1, le=100)
 
 
+class MidwaterFlow(_Model):
+    """The synthetic flow away from the bed: a mean east/north current (m/s) with the same tides as the
+    near-bed flow (barotropic), reached ``to_height_m`` above the bed; between ``from_height_m`` and
+    there the uniform current goes linearly from the near-bed flow to this one. With ``preset: ccz``
+    the values are the ones documented in plume.scenario.presets."""
+
+    mean_u_m_s: num(ge=-5, le=5) = 0.0
+    mean_v_m_s: num(ge=-5, le=5) = 0.0
+    from_height_m: num(ge=0) = 200.0
+    to_height_m: num(gt=0) = 1000.0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "MidwaterFlow":
+        if not self.to_height_m > self.from_height_m:
+            raise fail(f"must be > from_height_m ({show(self.from_height_m)}), got {show(self.to_height_m)}",
+                       at=["to_height_m"])
+        return self
+
+
 class SyntheticCurrents(_Model):
     """A spatially uniform current: mean east/north components (m/s) plus tides and eddy
     episodes, with an optional logarithmic layer near the bed (roughness z0 and layer height, m).
@@ -174,6 +193,7 @@ class SyntheticCurrents(_Model):
     eddies: list[EddyEpisode] = []
     bottom_roughness_m: num(gt=0, lt=1) | None = None
     log_layer_height_m: num(gt=0) = 10.0
+    midwater: MidwaterFlow | None = None  # null: the near-bed flow at every depth
 
     @model_validator(mode="before")
     @classmethod
@@ -191,6 +211,15 @@ class SyntheticCurrents(_Model):
             raise fail(f"must be > bottom_roughness_m ({show(z0)}), got {show(self.log_layer_height_m)}",
                        at=["log_layer_height_m"])
         return self
+
+
+class TerrainFollowing(_Model):
+    """Near the bed the flow follows the seabed (w = u . grad z_b), blending to level flow at
+    ``blend_height_m`` above the bed (null: twice the seabed's rms relief over the domain, at least
+    20 m: the height over which abyssal hills steer the flow). Currents from a file keep their own w
+    where they have one."""
+
+    blend_height_m: num(gt=0, le=5000) | None = None
 
 
 class CurrentVariables(_Model):
@@ -224,6 +253,7 @@ class Currents(_Model):
     adcp: FilePath | None = None
     variables: CurrentVariables | None = None
     bed_stress: BedStressSpec = BedStressSpec()
+    terrain_following: TerrainFollowing | None = TerrainFollowing()
 
     @property
     def bed_roughness_m(self) -> float:
@@ -290,10 +320,30 @@ class BoundaryLayerDiffusivity(_Model):
     shape: Literal["parabolic", "law_of_the_wall"] = "parabolic"
 
 
+class ScaleDependentDiffusion(_Model):
+    """Horizontal spreading that grows with the cloud's size (Okubo 1971, Deep-Sea Res. 18, 789-802):
+    radial variance ``variance_coefficient_cm2`` t^``variance_exponent`` (cm2, t in s since release;
+    0.0108 and 2.34 from Okubo's diagram), added to the constant ``horizontal_m2_s``."""
+
+    law: Literal["okubo"] = "okubo"
+    variance_coefficient_cm2: num(gt=0, le=10) = 0.0108
+    variance_exponent: num(ge=1, le=3) = 2.34
+
+
+class DensityDamping(_Model):
+    """Damping of vertical mixing by the sediment's own density: K times the Munk-Anderson factor
+    (1 + 3.33 Ri)^-1.5, Ri from the local concentration gradient and the log-layer shear."""
+
+    law: Literal["munk_anderson"] = "munk_anderson"
+
+
 class TurbulenceSpec(_Model):
-    """Eddy diffusivities (m2/s): ``horizontal_m2_s`` and a ``vertical`` profile."""
+    """Eddy diffusivities (m2/s): ``horizontal_m2_s`` and a ``vertical`` profile; optional
+    ``horizontal_scale_dependent`` spreading and ``density_damping`` of vertical mixing."""
 
     horizontal_m2_s: num(ge=0) = 0.0
+    horizontal_scale_dependent: ScaleDependentDiffusion | None = None
+    density_damping: DensityDamping | None = None
     vertical: Annotated[Union[ConstantDiffusivity, TableDiffusivity, BoundaryLayerDiffusivity],
                         Field(discriminator="profile")] = \
         ConstantDiffusivity(profile="constant")

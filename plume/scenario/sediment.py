@@ -1,6 +1,8 @@
 """Scenario models of the released sediment: grain classes and material properties."""
 import math
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from .errors import fail, show
@@ -62,42 +64,76 @@ class HinderedSettling(_Model):
     reference_concentration_kg_m3: num(gt=0) | None = None
 
 
+class KroneDeposition(_Model):
+    """Krone (1962, Hydraulic Engineering Laboratory, University of California, Berkeley) deposition:
+    the deposition flux is scaled by 1 - tau / tau_cd below ``critical_stress_pa`` tau_cd and is 0
+    above it. tau_cd of 0.05-0.1 Pa for fresh fine deposits (Winterwerp & van Kesteren 2004)."""
+
+    critical_stress_pa: num(gt=0, le=100)
+
+
+class Deposition(_Model):
+    """The bed condition for particles that reach the seabed. ``flux`` (default): the deposition
+    flux ``efficiency`` w_s C_b of sediment-transport models (times Krone's factor with ``krone``),
+    a partially absorbing bed whose result does not depend on the step (plume.processes.deposition);
+    ``absorbing``: every particle that reaches the bed stays (first-passage problems);
+    ``reflecting``: none stays (closed columns, equilibrium profiles)."""
+
+    condition: Literal["flux", "absorbing", "reflecting"] = "flux"
+    efficiency: num(gt=0, le=1) = 1.0
+    krone: KroneDeposition | None = None
+
+
+class Resuspension(_Model):
+    """Erosion of the deposit (Partheniades 1965): E = ``erosion_rate_kg_m2_s`` (tau / tau_ce - 1)
+    where the bed shear stress tau exceeds ``critical_stress_pa`` (consolidated deposit; Pa) or
+    ``fluff_critical_stress_pa`` (fresh deposit; null: the same). Fluff consolidates with an e-folding
+    ``consolidation_time_h`` (null: never); eroded mass re-enters the water up to ``height_m``."""
+
+    critical_stress_pa: num(gt=0, le=100)
+    fluff_critical_stress_pa: num(gt=0, le=100) | None = None
+    consolidation_time_h: num(gt=0) | None = None
+    erosion_rate_kg_m2_s: num(gt=0, le=1) = 1.0e-4  # M: 1e-5 to 1e-3 for muds (Winterwerp & van Kesteren 2004)
+    height_m: num(gt=0, le=100) = 0.1
+
+
+# keys of earlier versions, and the block that replaced each (the message names the new form)
+MOVED_SEDIMENT_KEYS = {
+    "deposition_probability": "deposition: {efficiency: P}",
+    "critical_deposition_stress_pa": "deposition: {krone: {critical_stress_pa: TAU}}",
+    "critical_shear_stress_pa": "resuspension: {critical_stress_pa: TAU}",
+    "fluff_critical_shear_stress_pa": "resuspension: {fluff_critical_stress_pa: TAU}",
+    "consolidation_time_h": "resuspension: {consolidation_time_h: HOURS}",
+    "erosion_rate_kg_m2_s": "resuspension: {erosion_rate_kg_m2_s: M}",
+    "resuspension_height_m": "resuspension: {height_m: H}",
+}
+
+
 class SedimentSpec(_Model):
     """Grains, water and deposit properties (kg/m3, Pa s), the sediment classes, and the seabed's
-    response: deposition (with Krone's probability) and resuspension (Partheniades' erosion law)."""
+    response: ``deposition`` (the bed condition) and, when given, ``resuspension``."""
 
     grain_density_kg_m3: num(gt=0) = 2650.0
     deposit_dry_density_kg_m3: num(gt=0) = 300.0
     water_density_kg_m3: num(gt=0) = 1045.0  # in-situ density near the CCZ seabed
     water_viscosity_pa_s: num(gt=0) = 1.8e-3  # seawater at about 1.5 degC
-    deposition_probability: num(ge=0, le=1) = 1.0  # else a particle reaching the bed is reflected
-    # Krone (1962): P = 1 - tau / tau_cd for tau < tau_cd, 0 above; null: off
-    critical_deposition_stress_pa: num(gt=0) | None = None
-    # resuspension, E = M (tau / tau_ce - 1) where tau > tau_ce; null: none
-    critical_shear_stress_pa: num(gt=0) | None = None  # consolidated deposit
-    fluff_critical_shear_stress_pa: num(gt=0) | None = None  # fresh deposit; null: same as consolidated
-    consolidation_time_h: num(gt=0) | None = None  # e-folding time of fluff becoming consolidated; null: never
-    erosion_rate_kg_m2_s: num(gt=0, le=1) = 1.0e-4  # M: 1e-5 to 1e-3 for muds (Winterwerp & van Kesteren 2004)
-    resuspension_height_m: num(gt=0, le=100) = 0.1  # eroded mass re-enters the water up to this height
+    deposition: Deposition = Deposition()
+    resuspension: Resuspension | None = None
     flocculation: list[Flocculation] = []
     hindered_settling: HinderedSettling | None = None
     classes: list[SedimentClass] = Field(min_length=1)
 
-    @property
-    def resuspension(self) -> bool:
-        return self.critical_shear_stress_pa is not None
-
-    @property
-    def fluff_critical_stress_pa(self) -> float | None:
-        return self.fluff_critical_shear_stress_pa if self.fluff_critical_shear_stress_pa is not None \
-            else self.critical_shear_stress_pa
+    @model_validator(mode="before")
+    @classmethod
+    def _moved_keys(cls, data):
+        if isinstance(data, dict):
+            for key, new_form in MOVED_SEDIMENT_KEYS.items():
+                if key in data:
+                    raise fail(f"this key moved into a block; write {new_form}", at=[key])
+        return data
 
     @model_validator(mode="after")
-    def _seabed(self) -> "SedimentSpec":
-        if not self.resuspension:
-            for key in ("fluff_critical_shear_stress_pa", "consolidation_time_h"):
-                if getattr(self, key) is not None:
-                    raise fail("needs critical_shear_stress_pa (resuspension is off without it)", at=[key])
+    def _flocculation_rules(self) -> "SedimentSpec":
         names = [c.name for c in self.classes]
         source_of: dict[str, str] = {}
         for i, rule in enumerate(self.flocculation):

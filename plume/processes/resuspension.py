@@ -1,13 +1,45 @@
-"""Erosion of the deposit grid (Partheniades 1965): where the bed shear stress tau exceeds a
-pool's critical stress tau_ce, the pool loses E = M (tau / tau_ce - 1) kg m-2 s-1.
+"""Resuspension: erosion of the deposit by the flow, and eroded mass back into the water.
 
-Each cell holds two pools per sediment class: fresh fluff and consolidated deposit.
-Fluff erodes first (it lies on top); eroded mass waits in `pending` until a whole
-particle's worth of a class is ready, so particles carry equal masses and the
-budget stays exact. Serial loops, so sums do not depend on the thread count.
+Block: ``sediment.resuspension`` (optional): ``critical_stress_pa`` of the consolidated
+deposit, ``fluff_critical_stress_pa`` of fresh deposit (null: the same),
+``consolidation_time_h`` (e-folding time of fluff becoming consolidated; null: never),
+``erosion_rate_kg_m2_s`` M and ``height_m`` (eroded mass re-enters the water up to this
+height above the bed).
+
+Erosion law (Partheniades 1965, J. Hydraul. Div. ASCE 91, 105-139): where the bed shear
+stress tau exceeds a pool's critical stress tau_ce, the pool loses
+E = M (tau / tau_ce - 1) kg m-2 s-1; M of 1e-5 to 1e-3 kg m-2 s-1 for muds (Winterwerp &
+van Kesteren 2004, Introduction to the Physics of Cohesive Sediment, ch. 9).
+
+Each output-grid cell holds two pools per sediment class: fresh fluff and consolidated
+deposit. Fluff erodes first (it lies on top); eroded mass waits in `pending` until a whole
+particle's worth of a class is ready, so particles carry equal masses and the budget
+stays exact. These are per-cell kernels, not per-particle ones: serial loops, so sums do
+not depend on the thread count. The deposit's pools live in plume.deposit.SeabedDeposit.
 """
+from __future__ import annotations
+
+from dataclasses import dataclass
+
 import numpy as np
 from numba import njit
+
+from ..scenario.sediment import Resuspension as Block  # noqa: F401
+
+DRAW_SLOTS = ()  # new particles are placed with the run's own generator (plume.deposit)
+
+
+@dataclass
+class Params:
+    """Erosion settings in SI units (stresses in Pa, M in kg m-2 s-1)."""
+
+    fluff_critical_pa: float
+    consolidated_critical_pa: float
+    rate_kg_m2_s: float
+    consolidation_time_s: float | None
+    resuspension_height_m: float
+    particle_mass_kg: np.ndarray  # (n_classes,) mass of each new particle
+
 
 
 @njit(cache=True)
@@ -87,3 +119,15 @@ def particles_ready(pending_kg, quantum_kg):
                 if pending_kg[c, j, i] >= q:
                     counts[c, j, i] = int(pending_kg[c, j, i] // q)
     return counts
+
+
+def params_from_scenario(scenario, particle_mass_kg) -> "Params | None":
+    """Erosion settings in SI units; particle_mass_kg (n_classes,) is each new particle's mass."""
+    block = scenario.sediment.resuspension
+    if block is None:
+        return None
+    hours = block.consolidation_time_h
+    fluff = block.fluff_critical_stress_pa if block.fluff_critical_stress_pa is not None else block.critical_stress_pa
+    return Params(float(fluff), float(block.critical_stress_pa), float(block.erosion_rate_kg_m2_s),
+                  None if hours is None else float(hours) * 3600.0, float(block.height_m),
+                  np.asarray(particle_mass_kg, dtype=float))
