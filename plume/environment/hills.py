@@ -60,7 +60,7 @@ import numpy as np
 # Defaults for the eastern Clarion-Clipperton Zone; sources and the statistics of the
 # generated seabed are in docs/environment.md and the AbyssalHills scenario model.
 CCZ_HILLS = {
-    "rms_height_m": 35.0,           # about 200 m of relief in 10 km (CCZ surveys: 50-270 m)
+    "rms_height_m": 30.0,           # 150-210 m of relief in 10 km (CCZ surveys: 50-270 m)
     "wavelength_across_m": 4000.0,  # hills a few km wide ...
     "wavelength_along_m": 15000.0,  # ... and 10-20 km long
     "azimuth_deg": 0.0,             # ridges strike north-south, normal to the Clarion/Clipperton FZs

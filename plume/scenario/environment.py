@@ -98,16 +98,16 @@ class AbyssalHills(_Model):
     Defaults (sources and the measured statistics of the generated seabed in
     docs/environment.md): CCZ abyssal hills are lineated north-south, normal to the Clarion
     and Clipperton fracture zones, with 50-270 m of relief in surveys of 230-250 km2 and
-    slopes of about 6 degrees (near-bottom Deep Tow survey at 14 N 126 W; multibeam at
-    8 20'N 153 W); ``rms_height_m: 35`` gives about 200 m of relief in 10 km, an rms slope
-    near 5 degrees and slopes above 12 degrees on about 1 % of the seabed. Hills a few km
+    slopes of about 6 degrees (near-bottom Deep Tow survey at 14 N 126 W; echo-sounder survey
+    at 8 20'N 153 W); ``rms_height_m: 30`` gives 150-180 m of relief in 10 km, an rms slope
+    near 4 degrees, 90 % of the seabed below 5-8 degrees and 99 % below 8-13 degrees. Hills a few km
     wide and 10-20 km long (4 and 15 km wavelengths); H = 0.9 (D = 2.1; Goff & Jordan's Sea Beam
     fits gave fractal dimensions of about 2.0-2.3); roll-off at 500 m, about twice the
     footprint of the Sea Beam beams (2.67 deg, about 200 m at 4,500 m) the von Karman
     parameters were fitted to, and the scale below which the CCZ's sediment drape smooths
     the basement relief."""
 
-    rms_height_m: num(ge=0, le=2000) = 35.0
+    rms_height_m: num(ge=0, le=2000) = 30.0
     wavelength_across_m: num(gt=0) = 4000.0
     wavelength_along_m: num(gt=0) = 15000.0
     azimuth_deg: num(ge=-360, le=360) = 0.0
