@@ -21,8 +21,8 @@ Jordan's spectrum and its autocorrelation is
 with ``K_H`` the modified Bessel function of the second kind.
 
 Why the roll-off. The slope spectrum of the von Karman field, k^2 P(k), falls only
-as k^-(2H + 1) per unit area of wavenumber, so its rms slope grows without bound
-(as dx^-(1 - H)) when the grid is refined, and is set by the grid, not by the
+as k^-2H per unit area of the wavenumber plane, so its rms slope grows without bound
+(asymptotically as dx^-(1 - H)) when the grid is refined, and is set by the grid, not by the
 seafloor. The Goff & Jordan parameters were fitted to Sea Beam swaths whose beam
 footprint at abyssal depths is a few hundred metres (2.67 degree beams: about 200 m
 at 4,500 m), and in the CCZ the basement relief is draped by 100 m or more of pelagic
@@ -108,9 +108,9 @@ def spectral_amplitude(kx, ky, wavelength_across_m: float, wavelength_along_m: f
 
 def _mode_count(period_m: float, spacing_m: float, rolloff_wavelength_m: float) -> int:
     """Highest mode index kept along one axis: the roll-off's cut, at most the grid's Nyquist."""
-    nyquist = int(math.floor(period_m / (2.0 * spacing_m) + 1e-9)) - 1  # below Nyquist: see _evaluate
+    nyquist = math.floor(period_m / (2.0 * spacing_m) + 1e-9) - 1  # below Nyquist: see _evaluate
     if rolloff_wavelength_m > 0:
-        return min(nyquist, int(math.ceil(ROLLOFF_MODES * period_m / rolloff_wavelength_m)))
+        return min(nyquist, math.ceil(ROLLOFF_MODES * period_m / rolloff_wavelength_m))
     return nyquist
 
 
