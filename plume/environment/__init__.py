@@ -91,7 +91,8 @@ def _add_hills(seabed: SeabedGrid, hills, extent, resolution_m: float, scenario)
                             np.full((ny, nx), float(flat_depth_m)))
     ny, nx = seabed.depth_m.shape
     relief = abyssal_hills(nx, ny, seabed.dx_m, seabed.dy_m, hills.rms_height_m, hills.wavelength_across_m,
-                           hills.wavelength_along_m, hills.azimuth_deg, hills.seed)
+                           hills.wavelength_along_m, hills.azimuth_deg, hills.seed, hills.hurst,
+                           hills.rolloff_wavelength_m)
     depth = np.ascontiguousarray(seabed.depth_m - relief, dtype=np.float64)
     shallowest = float(depth.min())
     if not shallowest > MIN_DEPTH_WITH_HILLS_M:

@@ -86,16 +86,33 @@ class TimeSpec(_Model):
 
 class AbyssalHills(_Model):
     """Synthetic abyssal-hill relief added to the seabed: a seeded anisotropic von Karman
-    random field (Goff & Jordan, 1988; see ``plume.environment.hills``) of rms height
-    ``rms_height_m`` (m), with characteristic wavelengths ``wavelength_across_m`` and
-    ``wavelength_along_m`` (m; 2 pi times the correlation length across and along strike,
-    along >= across), ridges running towards ``azimuth_deg`` (compass degrees clockwise
-    from north; 0 = north-south) and white noise from ``seed``."""
+    random field (Goff & Jordan, 1988, JGR 93, 13589; see ``plume.environment.hills``) of
+    rms height ``rms_height_m`` (m, over the grid), with characteristic wavelengths
+    ``wavelength_across_m`` and ``wavelength_along_m`` (m; 2 pi times the correlation length
+    across and along strike, along >= across), Hurst exponent ``hurst`` (fractal dimension
+    3 - hurst), ridges running towards ``azimuth_deg`` (compass degrees clockwise from north;
+    0 = north-south), the spectrum rolled off below ``rolloff_wavelength_m`` (m; the power is
+    down by 1/e there, so slopes do not grow as the grid is refined) and white noise from
+    ``seed``. ``abyssal_hills: {}`` gives the eastern-CCZ defaults below.
 
-    rms_height_m: num(ge=0, le=2000)
-    wavelength_across_m: num(gt=0)
-    wavelength_along_m: num(gt=0)
+    Defaults (sources and the measured statistics of the generated seabed in
+    docs/environment.md): CCZ abyssal hills are lineated north-south, normal to the Clarion
+    and Clipperton fracture zones, with 50-270 m of relief in surveys of 230-250 km2 and
+    slopes of about 6 degrees (near-bottom Deep Tow survey at 14 N 126 W; echo-sounder survey
+    at 8 20'N 153 W); ``rms_height_m: 30`` gives 150-180 m of relief in 10 km, an rms slope
+    near 4 degrees, 90 % of the seabed below 5-8 degrees and 99 % below 8-13 degrees. Hills a few km
+    wide and 10-20 km long (4 and 15 km wavelengths); H = 0.9 (D = 2.1; Goff & Jordan's Sea Beam
+    fits gave fractal dimensions of about 2.0-2.3); roll-off at 500 m, about twice the
+    footprint of the Sea Beam beams (2.67 deg, about 200 m at 4,500 m) the von Karman
+    parameters were fitted to, and the scale below which the CCZ's sediment drape smooths
+    the basement relief."""
+
+    rms_height_m: num(ge=0, le=2000) = 30.0
+    wavelength_across_m: num(gt=0) = 4000.0
+    wavelength_along_m: num(gt=0) = 15000.0
     azimuth_deg: num(ge=-360, le=360) = 0.0
+    hurst: num(gt=0, le=1) = 0.9
+    rolloff_wavelength_m: num(gt=0) = 500.0
     seed: integer(ge=0) = 0
 
     @model_validator(mode="after")
@@ -103,6 +120,10 @@ class AbyssalHills(_Model):
         if self.wavelength_along_m < self.wavelength_across_m:
             raise fail(f"must be >= wavelength_across_m ({show(self.wavelength_across_m)}): the along-strike "
                        f"axis is the long one, got {show(self.wavelength_along_m)}", at=["wavelength_along_m"])
+        if self.rolloff_wavelength_m >= self.wavelength_across_m:
+            raise fail(f"must be < wavelength_across_m ({show(self.wavelength_across_m)}): the roll-off "
+                       f"removes the small scales, not the hills, got {show(self.rolloff_wavelength_m)}",
+                       at=["rolloff_wavelength_m"])
         return self
 
 
