@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import sys
 import time as wallclock
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,10 @@ from .processes import resuspension, step_processes
 from .sources import release_schedule
 
 __all__ = ["Simulation", "RunResult", "run"]
+
+COMPILE_NOTICE_AFTER_S = 1.0
+COMPILE_NOTICE = ("plume: compiling the particle step for this scenario's set of processes; this happens once per "
+                  "installation and process set and takes about 1-2 minutes on 2 cores (later runs start at once)")
 
 
 def output_grid_from_spec(spec) -> OutputGrid:
@@ -80,6 +85,11 @@ class Simulation:
         empty = np.zeros((1, 1, 1))
         self.no_concentration = LocalConcentration(False, g.x_min_m, g.y_min_m, g.resolution_m, g.layer_bounds_m,
                                                    self.level_bounds_m, empty, empty)
+        self._concentration = None  # the binned concentration's arrays, reused every step
+        n_levels = len(self.level_bounds_m) - 1 if g.depth_level_bounds_m is not None else 0
+        self.per_mass = (np.ones(g.n_layers), np.ones(max(n_levels, 1)))
+        self.per_volume = (1.0 / g.layer_cell_volume_m3.ravel(),
+                           1.0 / g.level_cell_volume_m3.ravel() if n_levels else np.ones(1))
         t = scenario.time
         self.dt_s = float(t.step_s)
         self.n_steps = int(t.n_steps)
@@ -109,8 +119,18 @@ class Simulation:
 
     # -- the pieces of one step, each usable on its own (tests drive them directly) --
 
-    def compile(self) -> None:
-        """Compile (or load from numba's cache) the step kernels, on no particles."""
+    def compile(self, announce=None) -> None:
+        """Compile (or load from numba's cache) the step kernels, on no particles.
+
+        `announce` (a function of no arguments) is called once if this takes more than a second,
+        i.e. when numba is really compiling (the first run of a process set), not loading its cache.
+        """
+        import threading
+
+        timer = threading.Timer(COMPILE_NOTICE_AFTER_S, announce) if announce is not None else None
+        if timer is not None:
+            timer.daemon = True
+            timer.start()
         p = self.particles
         released, steps = p.n_released, self.particle_steps
         p.n_released = 0
@@ -118,6 +138,8 @@ class Simulation:
             self.step(0)
         finally:
             p.n_released, self.particle_steps = released, steps
+            if timer is not None:
+                timer.cancel()
 
     def release_due(self, t_s: float) -> None:
         p = self.particles
@@ -128,24 +150,35 @@ class Simulation:
             self.particles_released += end - p.n_released
             p.n_released = end
 
-    def bin_suspended(self):
-        """The suspended particles' mass (kg) in near-bed layers and midwater levels, and their total."""
+    def bin_suspended(self, layer_kg=None, level_kg=None, per_volume: bool = False):
+        """The suspended particles' mass (kg; or kg m-3 with per_volume) in near-bed layers and midwater
+        levels, and their total mass (kg). Bins into the arrays given (zeroed first), else new ones."""
         p = self.particles
         g = self.grid
-        layer_kg, level_kg = self.accumulators.empty_bins()
+        if layer_kg is None:
+            layer_kg, level_kg = self.accumulators.empty_bins()
+        else:
+            layer_kg.fill(0.0)
+            level_kg.fill(0.0)
+        layer_scale, level_scale = self.per_volume if per_volume else self.per_mass
         suspended = bin_suspended(
             p.x_m, p.y_m, p.z_m, p.status, p.mass_kg, p.n_released, self.environment.seabed,
             g.x_min_m, g.y_min_m, g.resolution_m, g.layer_bounds_m, self.level_bounds_m, layer_kg, level_kg,
+            layer_scale, level_scale,
         )
         return layer_kg, level_kg, suspended
 
     def local_concentration(self) -> LocalConcentration:
-        """SSC (kg/m3) on the output grid's cells now, for flocculation and hindered settling."""
+        """SSC (kg/m3) on the output grid's cells now, for the processes that read it (binned into
+        the same arrays every step)."""
         if not self.concentration_needed:
             return self.no_concentration
-        layer_kg, level_kg, _ = self.bin_suspended()
-        layer_kg_m3, level_kg_m3 = self.accumulators.concentrations(layer_kg, level_kg)
-        return self.no_concentration._replace(active=True, layer_kg_m3=layer_kg_m3, level_kg_m3=level_kg_m3)
+        if self._concentration is None:
+            layer, level = self.accumulators.empty_bins()
+            self._concentration = self.no_concentration._replace(active=True, layer_kg_m3=layer, level_kg_m3=level)
+        c = self._concentration
+        self.bin_suspended(c.layer_kg_m3, c.level_kg_m3, per_volume=True)
+        return c
 
     def bed_shear_stress(self, t_s: float, fields=None) -> np.ndarray:
         """tau (Pa) at the output-grid cell centres at time t (the array is reused); `fields` are
@@ -213,6 +246,8 @@ class Simulation:
         bar = tqdm(total=self.n_steps, unit="step", disable=None if progress else True, desc=self.scenario.name,
                    dynamic_ncols=True)
         with bar:
+            if progress:
+                self.compile(announce=lambda: tqdm.write(COMPILE_NOTICE, file=sys.stderr))
             for n in range(self.n_steps + 1):
                 self.release_due(n * self.dt_s)
                 if n % self.steps_per_output == 0:

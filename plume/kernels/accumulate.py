@@ -36,9 +36,10 @@ def book_boundary_events(x, y, status, mass_kg, class_index, n_released, x_min, 
 @njit(cache=True)
 def bin_suspended(
     x, y, z, status, mass_kg, n_released, seabed, x_min, y_min, resolution,
-    layer_bounds_m, level_bounds_m, layer_kg, level_kg,
+    layer_bounds_m, level_bounds_m, layer_kg, level_kg, layer_scale, level_scale,
 ):
-    """Add suspended mass into near-bed layers (by height above bed) and midwater levels (by depth).
+    """Add suspended mass into near-bed layers (by height above bed) and midwater levels (by depth),
+    each particle's mass times the layer's or level's scale (1: kg; 1 / cell volume: kg m-3).
 
     layer_kg is (n_layers, ny, nx), level_kg is (n_levels, ny, nx) (n_levels may be 0).
     Returns the total suspended mass (kg), including particles outside every layer.
@@ -56,10 +57,10 @@ def bin_suspended(
         height = z[p] + seabed_depth(seabed, x[p], y[p])
         if layer_bounds_m[0] <= height < layer_bounds_m[n_layers]:
             k, _ = irregular_index(height, layer_bounds_m)
-            layer_kg[k, j, i] += m
+            layer_kg[k, j, i] += m * layer_scale[k]
         if n_levels > 0:
             depth = -z[p]
             if level_bounds_m[0] <= depth < level_bounds_m[n_levels]:
                 k, _ = irregular_index(depth, level_bounds_m)
-                level_kg[k, j, i] += m
+                level_kg[k, j, i] += m * level_scale[k]
     return suspended

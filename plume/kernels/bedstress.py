@@ -52,8 +52,18 @@ def bed_shear_stress(currents, seabed, clock, stage, bed, x, y):
 
 @njit(cache=True, parallel=True)
 def bed_shear_stress_field(currents, seabed, clock, stage, bed, x_centres, y_centres, out):
-    """tau (Pa) at every cell centre of the output grid: out is (ny, nx)."""
+    """tau (Pa) at every cell centre of the output grid: out is (ny, nx).
+
+    Currents with one horizontal node (synthetic currents, an ADCP profile) give the same flow
+    at the reference height above the bed everywhere, so tau is evaluated once and filled in.
+    """
     ny, nx = out.shape
+    if currents.u_m_s.shape[2] == 1 and currents.u_m_s.shape[3] == 1:
+        tau = bed_shear_stress(currents, seabed, clock, stage, bed, x_centres[0], y_centres[0])
+        for j in range(ny):
+            for i in range(nx):
+                out[j, i] = tau
+        return
     for j in prange(ny):
         for i in range(nx):
             out[j, i] = bed_shear_stress(currents, seabed, clock, stage, bed, x_centres[i], y_centres[j])

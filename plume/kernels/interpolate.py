@@ -131,21 +131,6 @@ def log_layer_factor(height_above_bed_m, roughness_m, layer_height_m):
     return np.log(height_above_bed_m / roughness_m) / np.log(layer_height_m / roughness_m)
 
 
-@njit(cache=True, inline="always")
-def vertical_diffusivity(turbulence, height_above_bed_m):
-    """K (m2/s) and dK/dz (1/s) of the piecewise-linear profile at a height above the bed."""
-    heights = turbulence.height_above_bed_m
-    values = turbulence.vertical_m2_s
-    n = heights.size
-    if n == 1 or height_above_bed_m <= heights[0]:
-        return values[0], 0.0
-    if height_above_bed_m >= heights[n - 1]:
-        return values[n - 1], 0.0
-    k, f = irregular_index(height_above_bed_m, heights)
-    slope = (values[k + 1] - values[k]) / (heights[k + 1] - heights[k])
-    return values[k] + f * (values[k + 1] - values[k]), slope
-
-
 @njit(cache=True)
 def seabed_depth_many(seabed, x, y):
     """Sea-floor depth at many positions (for setup and analysis, outside the step)."""

@@ -22,6 +22,15 @@ of the log layer has a mean of 5.7 cm/s and peaks of 10 cm/s at spring tide
 episode with energy gain 4 (not in the preset: episodes depend on the dates)
 lifts the peaks to 18 cm/s.
 tests/test_ccz_currents.py checks these statistics.
+
+Midwater flow (1,000-1,500 m, where return water is discharged): a weak westward mean
+flow of 3 cm/s with the same (barotropic) tides, reached 1,000 m above the bed and blended
+linearly from the near-bed flow upward of 200 m above the bed. This is an order of
+magnitude, not a CCZ mooring record: intermediate-depth flows in the eastern tropical
+North Pacific are weak (a few cm/s) and westward-tending below the North Equatorial
+Current (Kessler 2006, Progress in Oceanography 69, 181-217, for the circulation above;
+the PLUMEX midwater plume of Munoz-Royo et al. 2021, Communications Earth & Environment
+2, 148, drifted at several cm/s). Give site data in ``midwater`` where you have it.
 """
 from __future__ import annotations
 
@@ -38,4 +47,6 @@ CCZ_SYNTHETIC_CURRENTS: dict = {
     ],
     "bottom_roughness_m": 0.002,  # nodule-covered bed, k_s / 30
     "log_layer_height_m": 10.0,  # the mean and tides above are the flow at the top of the log layer
+    # weak westward flow at intermediate depths (see the module docstring: an order of magnitude)
+    "midwater": {"mean_u_m_s": -0.03, "mean_v_m_s": 0.0, "from_height_m": 200.0, "to_height_m": 1000.0},
 }
