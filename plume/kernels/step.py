@@ -13,8 +13,8 @@ the step is compiled with only the processes a scenario switches on.
 """
 from numba import njit, prange
 
-from ..processes import advection, deposition, density_damping, flocculation, hindered_settling, horizontal_mixing
-from ..processes import settling, vertical_mixing
+from ..processes import advection, delayed_sinking, deposition, density_damping, flocculation, hindered_settling
+from ..processes import horizontal_mixing, settling, vertical_mixing
 from ..processes.draws import MAX_DRAWS, MAX_SUBSTEPS, substream
 from . import status as st
 from .bedstress import stress_at
@@ -29,7 +29,7 @@ from .seabed import bed_crossing_fraction, outside_domain
 def step_particles(
     x, y, z, status, class_index, particle_id, release_time_s, n_released,
     seabed, currents, clock, stress, concentration, advection_params, horizontal_params, vertical_params, settling_params, deposition_params,
-    hindered_params, flocculation_params, damping_params,
+    hindered_params, flocculation_params, damping_params, delayed_sinking_params,
     water_density_kg_m3, domain, dt, t_s, key, step_index,
 ):
     """Advance particles [0, n_released) by dt seconds from time t_s; only ACTIVE ones move.
@@ -63,6 +63,8 @@ def step_particles(
 
         ax, ay, az = advection.displacement(advection_params, here, env, dt, stream, counter_base)
         hx, hy, _ = horizontal_mixing.displacement(horizontal_params, here, env, dt, stream, counter_base)
+        if delayed_sinking_params is not None:
+            az += delayed_sinking.displacement(delayed_sinking_params, here, env, dt, stream, counter_base)[2]
         x1 = x0 + ax + hx
         y1 = y0 + ay + hy
         depth1 = seabed_depth(env.seabed, x1, y1)

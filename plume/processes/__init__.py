@@ -20,14 +20,14 @@ and one line in the step (docs/adding-a-process.md):
 
 The order in which the step applies them is ``STEP_ORDER``.
 """
-from . import (advection, deposition, density_damping, flocculation, hindered_settling, horizontal_mixing,
-               resuspension, settling, vertical_mixing)
+from . import (advection, delayed_sinking, deposition, density_damping, flocculation, hindered_settling,
+               horizontal_mixing, resuspension, settling, vertical_mixing)
 from typing import NamedTuple
 
 from .draws import MAX_DRAWS
 
-STEP_ORDER = (flocculation, advection, horizontal_mixing, vertical_mixing, density_damping, settling,
-              hindered_settling, deposition, resuspension)
+STEP_ORDER = (flocculation, advection, horizontal_mixing, delayed_sinking, vertical_mixing, density_damping,
+              settling, hindered_settling, deposition, resuspension)
 
 
 class StepProcesses(NamedTuple):
@@ -42,6 +42,7 @@ class StepProcesses(NamedTuple):
     hindered_settling: "hindered_settling.Params | None"
     flocculation: "flocculation.Params | None"
     density_damping: "density_damping.Params | None"
+    delayed_sinking: "delayed_sinking.Params | None"
 
     @property
     def needs_concentration(self) -> bool:
@@ -59,7 +60,7 @@ def step_processes(scenario) -> StepProcesses:
     """Build every per-particle process's parameters from a validated scenario."""
     return StepProcesses(*(getattr(module, "params_from_scenario")(scenario) for module in (
         advection, horizontal_mixing, vertical_mixing, settling, deposition, hindered_settling, flocculation,
-        density_damping)))
+        density_damping, delayed_sinking)))
 
 
 def draw_slot_owners() -> dict[int, str]:

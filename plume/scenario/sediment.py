@@ -97,6 +97,17 @@ class Resuspension(_Model):
     height_m: num(gt=0, le=100) = 0.1
 
 
+class DelayedSinking(_Model):
+    """Class ``class`` sinks at an extra ``speed_m_s`` (m/s, down) once its particles are ``after_h``
+    hours old (plume.processes.delayed_sinking)."""
+
+    model_config = {**_Model.model_config, "populate_by_name": True}
+
+    class_name: Text = Field(alias="class")
+    after_h: num(ge=0)
+    speed_m_s: num(gt=0, le=1)
+
+
 # keys of earlier versions, and the block that replaced each (the message names the new form)
 MOVED_SEDIMENT_KEYS = {
     "deposition_probability": "deposition: {efficiency: P}",
@@ -120,6 +131,7 @@ class SedimentSpec(_Model):
     deposition: Deposition = Deposition()
     resuspension: Resuspension | None = None
     flocculation: list[Flocculation] = []
+    delayed_sinking: list[DelayedSinking] = []
     hindered_settling: HinderedSettling | None = None
     classes: list[SedimentClass] = Field(min_length=1)
 
@@ -135,6 +147,10 @@ class SedimentSpec(_Model):
     @model_validator(mode="after")
     def _flocculation_rules(self) -> "SedimentSpec":
         names = [c.name for c in self.classes]
+        for i, rule in enumerate(self.delayed_sinking):
+            if rule.class_name not in names:
+                raise fail(f"no sediment class named {show(rule.class_name)} (classes: {', '.join(names)})",
+                           at=["delayed_sinking", i, "class"])
         source_of: dict[str, str] = {}
         for i, rule in enumerate(self.flocculation):
             for key, value in (("from", rule.from_class), ("to", rule.to_class)):
