@@ -22,8 +22,10 @@ ANIMATION = "ssc_near_bed.gif"
 
 def default_directory(result_path) -> Path:
     """Beside the result: <name>_maps/."""
+    from ..output import maps_folder_name
+
     result_path = Path(result_path)
-    return result_path.with_name(f"{result_path.stem}_maps")
+    return result_path.with_name(maps_folder_name(result_path))
 
 
 def prepare_directory(out_dir) -> Path:

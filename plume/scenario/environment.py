@@ -18,6 +18,12 @@ TIDAL_PERIODS_H: dict[str, float] = {
 }
 
 
+# Physical ranges (values far outside them are refused; docs/scenario_ranges.md lists every key):
+DECADE_H = 87_600.0  # no plume run spans more than ten years
+MAX_VERTICAL_M2_S = 1.0  # ocean vertical eddy diffusivity: 1e-5 to 1e-1 m2/s (Thorpe 2007)
+MAX_HORIZONTAL_M2_S = 1.0e4  # Okubo (1971): about 1e4 m2/s only at 1000-km scales
+
+
 # ---------------------------------------------------------------- site, time, seabed
 
 
@@ -33,9 +39,9 @@ class TimeSpec(_Model):
     (solver step, s) and ``output_every_s`` (s between output times, a multiple of the step)."""
 
     start: UtcDatetime
-    duration_h: num(gt=0)
-    step_s: num(gt=0)
-    output_every_s: num(gt=0)
+    duration_h: num(gt=0, le=DECADE_H)  # physical ranges: see docs/scenario_ranges.md
+    step_s: num(gt=0, le=86_400)
+    output_every_s: num(gt=0, le=DECADE_H * 3600)
 
     @model_validator(mode="after")
     def _consistent(self) -> "TimeSpec":
@@ -93,10 +99,10 @@ class AbyssalHills(_Model):
     from north; 0 = north-south) and white noise from ``seed``."""
 
     rms_height_m: num(ge=0, le=2000)
-    wavelength_across_m: num(gt=0)
-    wavelength_along_m: num(gt=0)
+    wavelength_across_m: num(gt=0, le=1e6)  # CCZ abyssal hills: 2-10 km (Goff & Jordan 1988)
+    wavelength_along_m: num(gt=0, le=1e6)
     azimuth_deg: num(ge=-360, le=360) = 0.0
-    seed: integer(ge=0) = 0
+    seed: integer(ge=0, le=2**63 - 1) = 0
 
     @model_validator(mode="after")
     def _along_not_shorter(self) -> "AbyssalHills":
@@ -139,8 +145,8 @@ class Tide(_Model):
     constituent: Literal["M2", "S2", "N2", "K2", "K1", "O1", "P1", "Q1", "M4"]
     u_amplitude_m_s: num(ge=0, le=5)
     v_amplitude_m_s: num(ge=0, le=5) = 0.0
-    phase_deg: num() = 0.0
-    v_phase_deg: num() | None = None
+    phase_deg: num(ge=-360, le=360) = 0.0
+    v_phase_deg: num(ge=-360, le=360) | None = None
 
     @property
     def period_s(self) -> float:
@@ -156,8 +162,8 @@ class EddyEpisode(_Model):
     """A passing surface eddy: the abyssal flow's kinetic energy rises smoothly by ``energy_gain``
     (peak factor, >= 1) over ``duration_h`` hours from ``start_h`` (hours after the run's start)."""
 
-    start_h: num(ge=0)
-    duration_h: num(gt=0)
+    start_h: num(ge=0, le=DECADE_H)
+    duration_h: num(gt=0, le=DECADE_H)
     energy_gain: num(ge=1, le=100)
 
 
@@ -173,7 +179,7 @@ class SyntheticCurrents(_Model):
     tides: list[Tide] = []
     eddies: list[EddyEpisode] = []
     bottom_roughness_m: num(gt=0, lt=1) | None = None
-    log_layer_height_m: num(gt=0) = 10.0
+    log_layer_height_m: num(gt=0, le=1000) = 10.0  # bottom boundary layers: 10-100 m thick
 
     @model_validator(mode="before")
     @classmethod
@@ -254,7 +260,7 @@ class ConstantDiffusivity(_Model):
     """Vertical diffusivity ``value_m2_s`` (m2/s), the same at all heights."""
 
     profile: Literal["constant"]
-    value_m2_s: num(ge=0) = 0.0
+    value_m2_s: num(ge=0, le=MAX_VERTICAL_M2_S) = 0.0
 
 
 class TableDiffusivity(_Model):
@@ -262,8 +268,8 @@ class TableDiffusivity(_Model):
     interpolated linearly between the rows."""
 
     profile: Literal["table"]
-    height_above_bed_m: list[num(ge=0)] = Field(min_length=2)
-    value_m2_s: list[num(ge=0)] = Field(min_length=2)
+    height_above_bed_m: list[num(ge=0, le=12_000)] = Field(min_length=2)
+    value_m2_s: list[num(ge=0, le=MAX_VERTICAL_M2_S)] = Field(min_length=2)
 
     @model_validator(mode="after")
     def _table(self) -> "TableDiffusivity":
@@ -286,14 +292,14 @@ class BoundaryLayerDiffusivity(_Model):
     profile: Literal["boundary_layer"]
     friction_velocity_m_s: num(gt=0, le=1) | Literal["from_flow"] = "from_flow"
     thickness_m: num(gt=0, le=1000) = 20.0
-    background_m2_s: num(ge=0) = 1.0e-5
+    background_m2_s: num(ge=0, le=MAX_VERTICAL_M2_S) = 1.0e-5
     shape: Literal["parabolic", "law_of_the_wall"] = "parabolic"
 
 
 class TurbulenceSpec(_Model):
     """Eddy diffusivities (m2/s): ``horizontal_m2_s`` and a ``vertical`` profile."""
 
-    horizontal_m2_s: num(ge=0) = 0.0
+    horizontal_m2_s: num(ge=0, le=MAX_HORIZONTAL_M2_S) = 0.0
     vertical: Annotated[Union[ConstantDiffusivity, TableDiffusivity, BoundaryLayerDiffusivity],
                         Field(discriminator="profile")] = \
         ConstantDiffusivity(profile="constant")
