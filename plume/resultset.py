@@ -135,8 +135,11 @@ def clean_up_after_killed_runs(folder: Path) -> None:
         if not staging.is_dir() or _owner_alive(staging):
             continue
         listed = _members_listed(staging)
-        if listed is not None:
-            _move_in(staging, folder, *listed)
+        try:
+            if listed is not None:
+                _move_in(staging, folder, *listed)
+        except OSError:
+            continue  # left for a later run; this run's own set does not depend on it
         shutil.rmtree(staging, ignore_errors=True)
 
 
@@ -208,14 +211,15 @@ def result_set(folder: Path, members: list[str], what: str = "output"):
     folder = Path(folder)
     _make_folder(folder, what)
     with interrupts_deferred(), _folder_locked(folder):
+        # staging and its owner lock are made under the folder lock: another run's clean-up (always
+        # under that lock) never sees a staging folder without a live owner
         clean_up_after_killed_runs(folder)
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{members[0]}.", suffix=STAGING_SUFFIX, dir=folder))
-        owner = open(staging / OWNER, "w")
-    except OSError as err:
-        raise OutputError(f"{what}: cannot write in {folder}: {_describe(err)}; nothing was written") from None
-    fcntl.flock(owner, fcntl.LOCK_EX)
-    moved = False
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=f".{members[0]}.", suffix=STAGING_SUFFIX, dir=folder))
+            owner = open(staging / OWNER, "w")
+        except OSError as err:
+            raise OutputError(f"{what}: cannot write in {folder}: {_describe(err)}; nothing was written") from None
+        fcntl.flock(owner, fcntl.LOCK_EX)
     try:
         try:
             yield ResultSet(folder, members, staging)
@@ -234,9 +238,9 @@ def result_set(folder: Path, members: list[str], what: str = "output"):
             except OSError as err:
                 raise OutputError(f"{what}: could not move the result set into {folder} ({_describe(err)}); "
                                   "the next plume run in that folder completes or removes it") from None
-            moved = True
+            shutil.rmtree(staging, ignore_errors=True)  # still under the lock and still its owner
             committed.extend(folder / m for m in written)
     finally:
-        owner.close()
-        if moved or _members_listed(staging) is None:
+        if _members_listed(staging) is None:  # not whole: never to be moved in
             shutil.rmtree(staging, ignore_errors=True)
+        owner.close()

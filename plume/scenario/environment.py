@@ -223,12 +223,17 @@ class Currents(_Model):
     ``variables``) or an ``adcp`` NetCDF file: a single-point profile time series
     u, v (time, height above bed), applied uniformly in the horizontal with heights
     above the local seabed (constant below the lowest bin and above the highest).
-    ``bed_stress`` says how the bed shear stress follows from the near-bed flow."""
+    ``bed_stress`` says how the bed shear stress follows from the near-bed flow.
+    ``extend_to_bed`` (file only) says how a file whose deepest level stops short of the seabed
+    reaches it: ``log_layer`` (law of the wall below the deepest level, with the bed roughness of
+    ``bed_stress``) or ``uniform`` (the deepest level's flow down to the bed); null: such a file
+    is refused, since the bed flow would silently be that of a level far above the bed."""
 
     synthetic: SyntheticCurrents | None = None
     file: FilePath | None = None
     adcp: FilePath | None = None
     variables: CurrentVariables | None = None
+    extend_to_bed: Literal["log_layer", "uniform"] | None = None
     bed_stress: BedStressSpec = BedStressSpec()
 
     @property
@@ -250,6 +255,9 @@ class Currents(_Model):
         _exactly_one(self, "synthetic", "file", "adcp")
         if self.variables is not None and self.file is None and self.adcp is None:
             raise fail("only allowed with file or adcp", at=["variables"])
+        if self.extend_to_bed is not None and self.file is None:
+            raise fail("only allowed with file (synthetic currents have their own log layer; an ADCP "
+                       "profile is held constant below its lowest bin)", at=["extend_to_bed"])
         if self.bed_stress.law == "log" and not self.bed_stress.reference_height_m > self.bed_roughness_m:
             raise fail(f"must be > the bed roughness z0 ({show(self.bed_roughness_m)} m), "
                        f"got {show(self.bed_stress.reference_height_m)}", at=["bed_stress", "reference_height_m"])

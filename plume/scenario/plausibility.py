@@ -71,3 +71,53 @@ def _sources(scenario) -> list[str]:
 def unit_slip_warnings(scenario) -> list[str]:
     """One line per value that looks like a unit slip (empty when none does)."""
     return _sediment(scenario) + _sources(scenario)
+
+
+def numeric_ranges(model=None, prefix: str = "") -> dict[str, tuple[float | None, float | None]]:
+    """Every numeric key of the scenario (dotted path; ``[]`` for list items) -> (lowest, highest) value
+    accepted, from the models' bounds: the table of docs/scenario_ranges.md."""
+    import typing
+
+    from annotated_types import Interval
+    from pydantic import BaseModel
+
+    from .model import Scenario
+
+    model = Scenario if model is None else model
+    out: dict[str, tuple[float | None, float | None]] = {}
+
+    def visit(path: str, annotation, metadata=()) -> None:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            base, *extra = typing.get_args(annotation)
+            visit(path, base, (*metadata, *extra))
+            return
+        intervals = [m for m in metadata if isinstance(m, Interval)]
+        if annotation in (int, float) and intervals:
+            i = intervals[0]
+            low = i.ge if i.ge is not None else i.gt
+            high = i.le if i.le is not None else i.lt
+            out[path] = (low, high)
+            return
+        if annotation in (int, float):
+            out[path] = (None, None)
+            return
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if path.count(".") > 6:
+                return
+            for name, field in annotation.model_fields.items():
+                visit(f"{path}.{field.alias or name}" if path else (field.alias or name), field.annotation,
+                      tuple(field.metadata))
+            return
+        args = typing.get_args(annotation)
+        if origin in (list, tuple):
+            for a in args:
+                if a is not Ellipsis:
+                    visit(f"{path}[]", a)
+            return
+        for a in args:  # Union / Optional / Literal members
+            if a is not type(None) and not isinstance(a, str):
+                visit(path, a, metadata)
+
+    visit(prefix, model)
+    return out
