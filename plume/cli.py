@@ -204,15 +204,22 @@ def compare_command(
     """Compare runs: one row of impact metrics per run, as a table, CSV and Markdown."""
     from .compare import compare
 
+    from .resultset import check_targets, result_set
+
     comparison = compare(results)
     typer.echo(comparison.text())
-    written = list(comparison.write(output))
-    if maps:
-        try:
-            from .maps import comparison_figures
-        except ImportError as err:
-            raise PlumeError(f"--maps: the figures are not available ({err})") from None
-        written += comparison_figures(comparison.datasets, comparison.labels, output, table=comparison.to_frame())
+    names = ["comparison.csv", "comparison.md", "comparison_deposit.png", "comparison_metrics.png"]
+    check_targets(output, names)
+    with result_set(output, names, what="compare") as staged:  # table and figures of one comparison, or none
+        written = list(comparison.write(staged.staging))
+        if maps:
+            try:
+                from .maps import comparison_figures
+            except ImportError as err:
+                raise PlumeError(f"--maps: the figures are not available ({err})") from None
+            written += comparison_figures(comparison.datasets, comparison.labels, staged.staging,
+                                          table=comparison.to_frame())
+        written = [staged.final(p) for p in written]
     for path in written:
         typer.echo(f"  wrote {path}")
 

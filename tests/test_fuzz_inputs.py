@@ -14,14 +14,12 @@ import signal
 import stat
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 import xarray as xr
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 from typer.testing import CliRunner
