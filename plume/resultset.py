@@ -223,8 +223,10 @@ def result_set(folder: Path, members: list[str], what: str = "output"):
     try:
         try:
             yield ResultSet(folder, members, staging)
-        except (PlumeError, KeyboardInterrupt):
+        except KeyboardInterrupt:
             raise
+        except PlumeError as err:  # e.g. a map that cannot be drawn: say what became of the set
+            raise type(err)(f"{err}; nothing was written{_kept(folder, members)}") from None
         except (OSError, RuntimeError, MemoryError) as err:  # disk full, quota, HDF error, ...
             reason = "the disk is full" if _disk_full(folder) else _describe(err)
             raise OutputError(f"{what}: could not write the result set in {folder} ({reason}); nothing was "
