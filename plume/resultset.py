@@ -231,6 +231,9 @@ def result_set(folder: Path, members: list[str], what: str = "output"):
             reason = "the disk is full" if _disk_full(folder) else _describe(err)
             raise OutputError(f"{what}: could not write the result set in {folder} ({reason}); nothing was "
                               f"written{_kept(folder, members)}") from None
+        # anything else the block wrote is part of the set too (never silently left behind)
+        extra = sorted(p.name for p in staging.iterdir() if not p.name.startswith(".") and p.name not in members)
+        members = [*members, *extra]
         written = [m for m in members if (staging / m).exists()]
         with interrupts_deferred(), _folder_locked(folder):
             try:

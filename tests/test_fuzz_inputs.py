@@ -75,6 +75,13 @@ def test_a_complete_set_replaces_the_earlier_one_whole(tmp_path):
     assert listing(tmp_path) == {"case.nc": b"new nc", "case_metrics.csv": b"new csv"}
 
 
+def test_files_written_beside_the_members_move_in_with_them(tmp_path):
+    with result_set(tmp_path, ["comparison.csv"]) as staged:
+        staged.path("comparison.csv").write_text("table")
+        (staged.staging / "figure.png").write_text("png")
+    assert listing(tmp_path) == {"comparison.csv": b"table", "figure.png": b"png"}
+
+
 @pytest.mark.parametrize("fault", [KeyboardInterrupt(), Terminated(), OSError(errno.ENOSPC, "No space left on device"),
                                    RuntimeError("NetCDF: HDF error"), PlumeError("maps: bad overlay")])
 def test_a_failed_or_interrupted_set_leaves_the_earlier_one_and_nothing_else(tmp_path, fault):
