@@ -357,7 +357,7 @@ def test_a_result_with_damaged_data_bytes_is_one_line_for_map_and_compare(tmp_pa
 
 # ---------------------------------------------------------------- physical plausibility of the scenario
 
-def test_every_numeric_key_has_a_documented_range():
+def test_every_numeric_key_has_a_documented_range(tmp_path):
     ranges = numeric_ranges()
     assert len(ranges) > 80
     unbounded = [k for k, (low, high) in ranges.items() if low is None or high is None]
@@ -365,6 +365,11 @@ def test_every_numeric_key_has_a_documented_range():
     doc = (ROOT / "docs" / "scenario_ranges.md").read_text()
     missing = [k for k in ranges if f"`{k}`" not in doc]
     assert missing == []
+    import runpy
+
+    fresh = tmp_path / "scenario_ranges.md"  # the page is the script's output for today's bounds
+    runpy.run_path(str(ROOT / "scripts" / "make_scenario_ranges.py"))["main"](fresh)
+    assert fresh.read_text() == doc, "rerun scripts/make_scenario_ranges.py"
 
 
 ABSURD = [  # the "accepted silently" cases: far outside any physical range
