@@ -623,3 +623,24 @@ def test_a_signal_during_a_run_leaves_the_earlier_set_and_says_so(tmp_path, sign
     assert lines == ["plume: interrupted; nothing was written (earlier results are unchanged)"]
     assert "Traceback" not in err.decode()
     assert listing(tmp_path / "out") == before
+
+
+@pytest.mark.slow
+def test_an_interrupted_map_command_leaves_the_earlier_figures_and_says_so(tmp_path, monkeypatch):
+    from plume.maps import files
+
+    path = write_scenario(tmp_path / "s.yaml", scenario_dict(**SMALL_RUN))
+    assert runner.invoke(app, ["run", str(path), "-q"]).exit_code == 0
+    nc = tmp_path / "out" / "case.nc"
+    first = runner.invoke(app, ["map", str(nc)])
+    assert first.exit_code == 0, first.output
+    before = listing(tmp_path / "out")
+
+    def interrupted(*args, **kwargs):  # Ctrl-C after the four PNG figures, while the GIF is drawn
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(files, "write_animation", interrupted)
+    result = runner.invoke(app, ["map", str(nc)])
+    assert result.exit_code == 130
+    assert result.output.strip() == "plume: interrupted; nothing was written (earlier results are unchanged)"
+    assert listing(tmp_path / "out") == before
