@@ -1,39 +1,97 @@
-"""The `plume` command. Bad input ends with one clear line on stderr and exit status 2."""
+"""The `plume` command. Every failure ends with one clear line on stderr: exit status 2 for bad input
+(a scenario, a data file, a command-line option), 1 for a fault (a full disk, a bug), 130 for Ctrl-C and
+143 for SIGTERM; never a traceback (PLUME_DEBUG=1 shows one for a bug report)."""
 from __future__ import annotations
 
 import functools
+import os
+import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
+from typer.core import TyperGroup
 
 from .errors import PlumeError
 
+EXIT_BAD_INPUT = 2
+EXIT_FAULT = 1
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+class OneLineUsageErrors(TyperGroup):
+    """Command-line mistakes (`--threads 0`, `--particles many`) as one line, not a usage box."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError
+
+        try:
+            status = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except NoArgsIsHelpError as err:  # bare `plume`: the help is the answer
+            err.show()
+            status = err.exit_code
+        except ClickException as err:
+            typer.echo(f"plume: error: {_one_line(err.format_message())}", err=True)
+            status = err.exit_code
+        if not standalone_mode:
+            return status
+        sys.exit(status if isinstance(status, int) else 0)
+
+
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
+    cls=OneLineUsageErrors, add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
     help="plume: sediment plumes from deep-sea nodule mining (Lagrangian particles, CF-NetCDF out).",
 )
 
-EXIT_BAD_INPUT = 2
+
+def _fail(message: str, status: int = EXIT_BAD_INPUT) -> None:
+    typer.echo(f"plume: error: {_one_line(message)}", err=True)
+    raise typer.Exit(status)
 
 
-def _fail(message: str) -> None:
-    typer.echo(f"plume: error: {message}", err=True)
-    raise typer.Exit(EXIT_BAD_INPUT)
+def _what_was_written() -> str:
+    from .resultset import committed
+
+    if not committed:
+        return "nothing was written (earlier results are unchanged)"
+    return "already written: " + ", ".join(str(p) for p in committed)
 
 
 def reports_bad_input(command):
-    """Turn PlumeError (bad scenario, bad data file) into one line and a non-zero exit."""
+    """Every failure as one line and an exit status: PlumeError (bad input, 2; OutputError, 1), an
+    interrupt (Ctrl-C 130, SIGTERM 143), any other error (a fault: 1)."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        from . import resultset
+        from .output import source_date_epoch
+        from .signals import exit_status, handle_sigterm_like_ctrl_c
+
+        resultset.committed.clear()
+        handle_sigterm_like_ctrl_c()
         try:
+            source_date_epoch()  # refused now, not after the whole run
             return command(*args, **kwargs)
+        except typer.Exit:
+            raise
         except PlumeError as err:
-            _fail(str(err))
-        except KeyboardInterrupt:
-            typer.echo("plume: interrupted; nothing was written", err=True)
-            raise typer.Exit(130)
+            _fail(str(err), err.exit_code)
+        except KeyboardInterrupt as err:
+            typer.echo(f"plume: interrupted; {_what_was_written()}", err=True)
+            raise typer.Exit(exit_status(err))
+        except MemoryError:
+            _fail(f"out of memory; {_what_was_written()}", EXIT_FAULT)
+        except OSError as err:  # an unforeseen file-system fault: name the file
+            where = f"{err.filename}: " if err.filename else ""
+            _fail(f"{where}{err.strerror or err}; {_what_was_written()}", EXIT_FAULT)
+        except Exception as err:  # a bug: still one line, with what is needed to report it
+            if os.environ.get("PLUME_DEBUG"):
+                raise
+            _fail(f"internal fault ({type(err).__name__}: {err}); {_what_was_written()}; "
+                  "rerun with PLUME_DEBUG=1 for the traceback", EXIT_FAULT)
 
     return wrapper
 
@@ -46,6 +104,8 @@ def _load(scenario_path: Path, output: Optional[Path], particles: Optional[int],
         scenario = scenario.with_overrides(
             particles=particles, seed=seed, output_directory=None if output is None else output.resolve()
         )
+    for warning in scenario.warnings:  # a likely unit slip: the run goes on, but the user is told
+        typer.echo(f"plume: warning: {warning}", err=True)
     return scenario
 
 
@@ -87,14 +147,21 @@ def run_command(
             raise PlumeError(f"--threads: {threads} is more than the {numba.config.NUMBA_NUM_THREADS} "
                              "threads available (NUMBA_NUM_THREADS)")
     layers = _overlays(scenario.output.overlays) if scenario.output.maps else []  # a bad one fails before the run
-    result = run(scenario, progress=not quiet, threads=threads)
-    for line in summary_lines(result):
-        typer.echo(line)
-    if scenario.output.maps:
+    target = Path(scenario.output.directory) / f"{scenario.name}.nc"
+    maps: list[Path] = []
+
+    def draw_maps(dataset, staged_nc: Path) -> None:  # into the result set: moved in with the .nc, or not at all
         from .maps import default_directory, make_maps
 
-        for path in make_maps(result.dataset, default_directory(result.path), layers):
-            typer.echo(f"  map: {path}")
+        folder = default_directory(staged_nc)
+        maps.extend(target.parent / folder.name / p.name for p in make_maps(dataset, folder, layers))
+
+    result = run(scenario, progress=not quiet, threads=threads,
+                 also_write=draw_maps if scenario.output.maps else None)
+    for line in summary_lines(result):
+        typer.echo(line)
+    for path in maps:
+        typer.echo(f"  map: {path}")
 
 
 def _overlays(paths):
@@ -113,11 +180,17 @@ def map_command(
                                                  help="GeoJSON or shapefile of areas to draw (repeatable)."),
 ):
     """Draw the impact maps of a run: PNG figures and a GIF of near-bed SSC."""
-    from .maps import default_directory, make_maps, open_result
+    from .maps import ANIMATION, FIGURES, default_directory, make_maps, open_result
+    from .resultset import check_targets, result_set
 
     layers = _overlays(overlay)
     ds = open_result(result_path)
-    for path in make_maps(ds, output if output is not None else default_directory(result_path), layers):
+    folder = output if output is not None else default_directory(result_path)
+    names = [*FIGURES, ANIMATION]
+    check_targets(folder, names)
+    with result_set(folder, names, what="maps") as staged:  # all the figures replace the earlier ones, or none
+        written = [staged.final(p) for p in make_maps(ds, staged.staging, layers)]
+    for path in written:
         typer.echo(str(path))
 
 
@@ -131,15 +204,22 @@ def compare_command(
     """Compare runs: one row of impact metrics per run, as a table, CSV and Markdown."""
     from .compare import compare
 
+    from .resultset import check_targets, result_set
+
     comparison = compare(results)
     typer.echo(comparison.text())
-    written = list(comparison.write(output))
-    if maps:
-        try:
-            from .maps import comparison_figures
-        except ImportError as err:
-            raise PlumeError(f"--maps: the figures are not available ({err})") from None
-        written += comparison_figures(comparison.datasets, comparison.labels, output, table=comparison.to_frame())
+    names = ["comparison.csv", "comparison.md", "comparison_deposit.png", "comparison_metrics.png"]
+    check_targets(output, names)
+    with result_set(output, names, what="compare") as staged:  # table and figures of one comparison, or none
+        written = list(comparison.write(staged.staging))
+        if maps:
+            try:
+                from .maps import comparison_figures
+            except ImportError as err:
+                raise PlumeError(f"--maps: the figures are not available ({err})") from None
+            written += comparison_figures(comparison.datasets, comparison.labels, staged.staging,
+                                          table=comparison.to_frame())
+        written = [staged.final(p) for p in written]
     for path in written:
         typer.echo(f"  wrote {path}")
 

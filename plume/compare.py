@@ -92,11 +92,18 @@ def open_run(path) -> "object":
     """A result file as a Dataset, or one clear line saying why it is not one."""
     from . import open_result
 
+    from .signals import interrupts_deferred
+
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise PlumeError(f"{path}: no such result file")
+    if path.is_dir():
+        raise PlumeError(f"{path}: is a folder, not a result file (give the .nc files of the runs)")
+    if not path.is_file():
+        raise PlumeError(f"{path}: is not a regular file (a device or a pipe?); give a .nc result file")
     try:
-        ds = open_result(path)
+        with interrupts_deferred():  # an interrupt inside xarray's file lock would hang the close
+            ds = open_result(path).load()  # read now: damaged data bytes fail here, as one line
     except PlumeError:
         raise
     except Exception as err:  # not NetCDF, or damaged: the reader's first line only, the user needs no more

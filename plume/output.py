@@ -172,10 +172,22 @@ def _source_variables(sc, proj) -> dict:
 
 def _creation_time() -> datetime:
     """Now, or SOURCE_DATE_EPOCH when set (reproducible-builds convention): then equal runs give equal bytes."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return datetime.fromtimestamp(epoch, timezone.utc)
     return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH as seconds since 1970, None when unset; a malformed value is refused (the
+    reproducible-builds specification asks for an error, and matplotlib would fail on it later)."""
+    text = os.environ.get("SOURCE_DATE_EPOCH")
+    if text is None:
+        return None
+    if not text.strip().isdigit() or int(text) > 253402300799:  # up to the year 9999
+        raise PlumeError(f"SOURCE_DATE_EPOCH: {text!r} is not a whole number of seconds since 1970-01-01 "
+                         "(unset it or give e.g. 1767225600)")
+    return int(text)
 
 
 def _global_attributes(sc, lon, lat, output_s, simulation) -> dict:
@@ -225,19 +237,29 @@ def _make_folder(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise PlumeError(f"output.directory: cannot create {path.parent}: {err.strerror}") from None
+        raise PlumeError(f"output.directory: cannot create {path.parent}: {err.strerror or err}") from None
+
+
+def _user_mode() -> int:
+    """rw for whoever the umask lets read and write (0644 with umask 022): mkstemp alone gives 0600,
+    which would hide results from colleagues on a shared server."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 @contextmanager
 def written_atomically(path: Path, suffix: str = ".tmp"):
     """Yield a temporary path beside `path` to write to; renamed to `path` when the block succeeds and
-    removed when it fails, so no half file ever has the real name and an earlier good file survives."""
+    removed when it fails, so no half file ever has the real name and an earlier good file survives.
+    The file gets the user's umask, not mkstemp's 0600."""
     path = Path(path)
     _make_folder(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
     os.close(fd)
     try:
         yield tmp
+        os.chmod(tmp, _user_mode())  # after writing: a writer may recreate the file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -249,7 +271,11 @@ def write_dataset(ds: xr.Dataset, path: Path, encoding: dict | None = None) -> N
     enc = _encoding(ds)
     for name, extra in (encoding or {}).items():
         enc[name] = {**enc.get(name, {}), **extra}
-    with written_atomically(path) as tmp:
+    from .signals import interrupts_deferred
+
+    with written_atomically(path) as tmp, interrupts_deferred():
+        # an interrupt inside to_netcdf can land while xarray holds its file lock and the close then
+        # waits on that same lock for ever: the write (seconds) finishes first, then the interrupt acts
         ds.to_netcdf(tmp, engine="netcdf4", encoding=enc)
 
 
@@ -294,3 +320,16 @@ def write_metrics(ds: xr.Dataset, nc_path: Path, name: str | None = None) -> tup
     write_text(csv_path, buffer.getvalue())
     write_text(json_path, json.dumps(document, indent=2) + "\n")
     return csv_path, json_path
+
+
+def result_files(nc_path: Path) -> list[str]:
+    """The file names of one result set: `<name>.nc`, its metrics (CSV, JSON) and trajectories."""
+    from .trajectories import trajectory_path
+
+    nc_path = Path(nc_path)
+    return [nc_path.name, *(p.name for p in metrics_paths(nc_path)), trajectory_path(nc_path).name]
+
+
+def maps_folder_name(nc_path: Path) -> str:
+    """The maps of a run go into `<name>_maps/` beside `<name>.nc`."""
+    return f"{Path(nc_path).stem}_maps"

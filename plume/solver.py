@@ -273,30 +273,41 @@ class RunResult:
         return self.simulation.particles
 
 
-def run(scenario, *, progress: bool = False, write: bool = True, threads: int | None = None) -> RunResult:
-    """Run a validated scenario; returns the dataset (and writes `<output.directory>/<name>.nc`)."""
-    from .output import build_dataset, write_dataset
+def run(scenario, *, progress: bool = False, write: bool = True, threads: int | None = None,
+        also_write=None) -> RunResult:
+    """Run a validated scenario; returns the dataset (and writes `<output.directory>/<name>.nc`).
+
+    The result set (the .nc, metrics, trajectories, and whatever `also_write(dataset, staged_nc_path)`
+    writes beside the staged .nc, such as the maps) is written as a unit: see plume.resultset."""
+    from .output import build_dataset, maps_folder_name, result_files, write_dataset
+    from .resultset import check_targets
 
     if threads is not None:
         numba.set_num_threads(int(threads))
     path = Path(scenario.output.directory) / f"{scenario.name}.nc"
+    files, folders = result_files(path), [maps_folder_name(path)]
     if write:
-        _check_writable(path)
+        check_targets(path.parent, files, folders)  # fail before the run, not after it
     started = wallclock.perf_counter()
     simulation = Simulation(scenario)
     simulation.run(progress=progress)
     dataset = build_dataset(simulation)
     if write:
         from .output import write_metrics
+        from .resultset import result_set
 
-        write_dataset(dataset, path)
-        write_metrics(dataset, path, scenario.name)
-        if simulation.trajectories is not None:
-            from .trajectories import trajectory_path
+        with result_set(path.parent, files + folders) as staged:
+            nc = staged.path(path.name)
+            write_dataset(dataset, nc)
+            write_metrics(dataset, nc, scenario.name)
+            if simulation.trajectories is not None:
+                from .trajectories import trajectory_path
 
-            simulation.trajectories.write(trajectory_path(path), simulation.projection,
-                                          simulation.environment.depth_at, dataset.time.attrs["units"],
-                                          _trajectory_attrs(dataset.attrs))
+                simulation.trajectories.write(trajectory_path(nc), simulation.projection,
+                                              simulation.environment.depth_at, dataset.time.attrs["units"],
+                                              _trajectory_attrs(dataset.attrs))
+            if also_write is not None:
+                also_write(dataset, nc)
     return RunResult(scenario, simulation, dataset, path if write else None, wallclock.perf_counter() - started)
 
 
@@ -304,18 +315,3 @@ def _trajectory_attrs(attrs: dict) -> dict:
     keep = ("Conventions", "title", "source", "history", "date_created", "plume_version", "site_lon", "site_lat",
             "time_coverage_start", "time_coverage_end", "scenario")
     return {k: attrs[k] for k in keep if k in attrs}
-
-
-def _check_writable(path: Path) -> None:
-    """Fail before the run, not after it, when the output could not be written."""
-    import os
-
-    from .errors import PlumeError
-
-    folder = path.parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
-        raise PlumeError(f"output.directory: cannot write to {path.parent} ({folder} is not a writable folder)")
-    if path.exists() and path.is_dir():
-        raise PlumeError(f"output: {path} is a folder; cannot write the result file there")

@@ -143,7 +143,8 @@ def test_maps_option_hands_the_runs_to_the_figures(runs, tmp_path, monkeypatch):
     result = runner.invoke(app, ["compare", str(runs["fast"]), str(runs["slow"]), "-o", str(tmp_path), "--maps"])
     assert result.exit_code == 0, result.output
     (n, labels, out_dir, table), = calls
-    assert n == 2 and labels == ["fast", "slow"] and out_dir == tmp_path
+    assert n == 2 and labels == ["fast", "slow"] and out_dir.parent == tmp_path  # drawn into the staging folder
+    assert (tmp_path / "figure.png").read_bytes() == b"png"  # and moved in with the table
     assert table.loc["fast", "time_s"] == 3600.0
     assert "figure.png" in result.output
 

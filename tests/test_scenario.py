@@ -207,8 +207,8 @@ CASES = [
     (_set(["currents", "synthetic", "bottom_roughness_m"], 0.01), []),  # valid: a log layer
     (_set(["currents", "synthetic", "log_layer_height_m"], 0), ["log_layer_height_m: must be > 0, got 0"]),
     (_set(["sediment", "classes", 1, "name"], "fine"), ["sediment.classes[1].name: duplicate class name 'fine'"]),
-    (_set(["sediment", "water_density_kg_m3"], 3000),
-     ["sediment.grain_density_kg_m3: must be > water_density_kg_m3 (3000) when a class gives diameter_um"]),
+    (_set(["sediment", "grain_density_kg_m3"], 1000),
+     ["sediment.grain_density_kg_m3: must be > water_density_kg_m3 (1045) when a class gives diameter_um"]),
     (_set(["sediment", "classes", 0, "diameter_um"], 10),
      ["sediment.classes[0]: give either settling_m_s or diameter_um, not both"]),
     (_set(["sources", 1, "depth_m"], 5000), ["sources[1].depth_m: must be < bathymetry.flat_depth_m (4300)"]),

@@ -144,6 +144,10 @@ def build_environment(scenario, projection, grid) -> Environment:
             currents.file, projection, extent, scenario.time.start, scenario.time.duration_s,
             variables=variables,
         )
+        from .currents_file import reach_to_bed
+
+        current_grid = reach_to_bed(currents.file, current_grid, float(np.max(seabed.depth_m)),
+                                    currents.extend_to_bed, currents.bed_roughness_m)
         uniform = UniformFlow()
 
     current_grid = _terrain_and_depth_structure(current_grid, currents, seabed)

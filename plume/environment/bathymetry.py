@@ -43,8 +43,12 @@ def lon180(lon) -> float:
 
 def open_netcdf(kind: str, path, decode_times: bool) -> xr.Dataset:
     """Open lazily; a missing or non-NetCDF file becomes one clear line."""
-    if not os.path.isfile(path):
+    if not os.path.exists(path):
         fail(kind, path, "file not found (expected a NetCDF file)")
+    if os.path.isdir(path):
+        fail(kind, path, "is a folder, not a NetCDF file")
+    if not os.path.isfile(path):  # /dev/zero, a pipe: reading could go on for ever
+        fail(kind, path, "is not a regular file (a device or a pipe?); expected a NetCDF file")
     try:
         return xr.open_dataset(path, decode_times=decode_times)
     except READ_ERRORS as e:
@@ -233,6 +237,27 @@ def _height_variable(path, ds, lat_dim, lon_dim, variable):
     return name, None
 
 
+MAX_DEPTH_M = 11_000.0  # the deepest sounding, Challenger Deep, is 10,935 m (Greenaway et al. 2021)
+# fill values that files carry without declaring them (_FillValue / missing_value absent)
+COMMON_FILLS = (-32767.0, -32768.0, 32767.0, -9999.0, -99999.0, 9.96920996838687e36, 1e20, -1e20)
+
+
+def _refuse_absurd_depths(path, name, depth_m, win) -> None:
+    """Depths beyond the deepest ocean are an unflagged fill value or a wrong unit or scale, never
+    seabed: refused before they turn into a 33-km-deep trench around the site."""
+    bad = np.abs(depth_m) > MAX_DEPTH_M
+    if not bad.any():
+        return
+    jj, ii = np.argwhere(bad)[0]
+    value = float(depth_m[jj, ii])
+    fills = [f for f in COMMON_FILLS if abs(abs(value) - abs(f)) <= 1e-6 * abs(f)]
+    why = (f"{fills[0]:g} is a common fill value: declare it with _FillValue or missing_value, or fill the gap"
+           if fills else "an unflagged fill value, or units other than metres?")
+    fail("bathymetry", path, f"'{name}' gives {int(bad.sum())} depth(s) beyond the deepest ocean ({MAX_DEPTH_M:,.0f} m) "
+         f"in the window read, e.g. {abs(value):.6g} m at lon {lon180(win.lon[ii]):.4f} lat {win.lat[jj]:.4f} "
+         f"({why})")
+
+
 def node_axis(lo: float, hi: float, spacing: float) -> np.ndarray:
     """Nodes from lo with the given spacing, the last at or just beyond hi."""
     n = max(2, int(math.ceil((hi - lo) / spacing - 1e-9)) + 1)
@@ -277,6 +302,7 @@ def seabed_from_file(path, projection, extent_m, resolution_m: float, variable=N
     if is_depth is None:  # unknown convention: the model is for the deep ocean, so go by sign
         is_depth = bool(np.median(h) > 0)
     depth_w = h if is_depth else -h
+    _refuse_absurd_depths(path, name, depth_w, win)
 
     gx, gy = np.meshgrid(xs, ys)
     qlon, qlat = projection.to_lonlat(gx.ravel(), gy.ravel())

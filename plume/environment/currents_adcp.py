@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from plume.environment.bathymetry import READ_ERRORS, fail, open_netcdf
-from plume.environment.currents_file import (_iso, _time_dim, _utc64, ascending_levels, time_window,
+from plume.environment.currents_file import (_iso, _time_dim, _utc64, ascending_levels, time_window, to_m_s,
                                             velocity_variable)
 from plume.environment.fields import CurrentGrid
 
@@ -93,8 +93,7 @@ def currents_from_adcp(path, start: datetime, duration_s: float, variables: dict
             for k, name in names.items():
                 var = ds[name].isel(squeeze).transpose(tdim, zdim)
                 a = np.asarray(var.isel({tdim: slice(i0, i1 + 1)}).values, dtype=np.float64)
-                units = str(var.attrs.get("units", "")).strip().lower()
-                arrays[k] = a * 0.01 if units.startswith("cm") else a
+                arrays[k] = to_m_s(K, path, name, var.attrs.get("units"), a)
             z = np.asarray(ds[zdim].values, dtype=np.float64)
     except READ_ERRORS as e:
         fail(K, path, f"could not be read ({type(e).__name__}: {str(e).splitlines()[0][:200]})")

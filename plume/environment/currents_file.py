@@ -111,6 +111,48 @@ def _decode_times(path, ds, tdim) -> np.ndarray:
     return t.astype("datetime64[ns]")
 
 
+def to_m_s(kind, path, name, units, values: np.ndarray) -> np.ndarray:
+    """Velocities in m/s, converted with cf-units (UDUNITS-2) from any speed unit: m s-1, cm/s,
+    mm s-1, knots, ...; no units attribute means m/s (the CF default for velocities in practice);
+    anything that is not a speed is refused by name."""
+    text = str(units).strip() if units is not None else ""
+    if not text or text.lower() in ("m s-1", "m/s", "m s^-1", "meter second-1", "meters per second"):
+        return values
+    import cf_units
+
+    try:
+        unit = cf_units.Unit(text)
+    except (ValueError, TypeError):
+        unit = None
+    if unit is None or unit.is_unknown() or not unit.is_convertible("m s-1"):
+        fail(kind, path, f"'{name}' has units {text!r}, which is not a speed plume can convert; expected "
+             "m s-1, cm s-1, mm s-1 or knots")
+    return np.asarray(unit.convert(values, "m s-1"), dtype=np.float64)
+
+
+MAX_GAP_TO_BED_M = 100.0  # a deepest level further above the seabed than this does not give the bed flow
+
+
+def reach_to_bed(path, grid: CurrentGrid, deepest_seabed_m: float, extend: str | None,
+                 roughness_m: float) -> CurrentGrid:
+    """Refuse a file whose deepest level stops short of the seabed, unless `extend` says how the flow
+    reaches the bed: ``log_layer`` (u(h) = u(H) ln(h/z0)/ln(H/z0) over the gap H) or ``uniform``."""
+    if grid.z_is_height_above_bed:
+        return grid
+    deepest_level_m = -float(np.min(grid.z_m))
+    gap_m = deepest_seabed_m - deepest_level_m
+    if gap_m <= MAX_GAP_TO_BED_M:
+        return grid
+    if extend is None:
+        where = "the surface alone" if grid.z_m.size == 1 else f"{deepest_level_m:,.0f} m"
+        fail(K, path, f"the deepest level is {where} but the seabed in the model domain is {deepest_seabed_m:,.0f} m "
+             f"deep: the flow at the bed would be taken from {gap_m:,.0f} m above it; give a file that reaches the "
+             "bed, or set currents.extend_to_bed: log_layer (or uniform)")
+    if extend == "log_layer":
+        return grid._replace(bottom_roughness_m=float(roughness_m), log_layer_height_m=float(gap_m))
+    return grid
+
+
 def _fill_columns(path, a, name, win, times):
     """Fill NaN down from the nearest valid level above (then up, for gaps at the top)."""
     for k in range(a.shape[1] - 2, -1, -1):  # axis 1 is z, ascending: k+1 is above k
@@ -213,8 +255,7 @@ def currents_from_file(path, projection, extent_m, start: datetime, duration_s: 
                     continue
                 var = ds[name].isel(squeeze).transpose(*order)
                 a = np.asarray(win.read(var, **{tdim: slice(i0, i1 + 1)}), dtype=np.float64)
-                units = str(var.attrs.get("units", "")).strip().lower()
-                arrays[k] = a * 0.01 if units.startswith("cm") else a
+                arrays[k] = to_m_s(K, path, name, var.attrs.get("units"), a)
             z_vals = np.asarray(ds[zdim].values, dtype=float) if zdim else np.zeros(1)
     except READ_ERRORS as e:
         fail(K, path, f"could not be read ({type(e).__name__}: {str(e).splitlines()[0][:200]})")

@@ -8,7 +8,7 @@ from ..errors import PlumeError
 from . import figures
 from .offline import use_packaged_natural_earth
 from .overlays import load_overlay
-from .result import check_result
+from .result import check_result, check_values
 from .style import GIF_DPI, RC, save_figure
 
 FIGURES = {  # file name -> builder
@@ -22,8 +22,10 @@ ANIMATION = "ssc_near_bed.gif"
 
 def default_directory(result_path) -> Path:
     """Beside the result: <name>_maps/."""
+    from ..output import maps_folder_name
+
     result_path = Path(result_path)
-    return result_path.with_name(f"{result_path.stem}_maps")
+    return result_path.with_name(maps_folder_name(result_path))
 
 
 def prepare_directory(out_dir) -> Path:
@@ -45,6 +47,7 @@ def make_maps(ds, out_dir, overlays=(), progress=None) -> list[Path]:
     import matplotlib
 
     check_result(ds)
+    check_values(ds)
     layers = [o if hasattr(o, "features") else load_overlay(o) for o in overlays]
     out_dir = prepare_directory(out_dir)
     use_packaged_natural_earth()

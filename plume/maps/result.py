@@ -25,17 +25,29 @@ def open_result(path):
     """Open and check a result file (an xarray Dataset, loaded); anything else is a PlumeError of one line."""
     import xarray as xr
 
+    from ..signals import interrupts_deferred
+
     path = Path(path)
     if not path.exists():
         raise PlumeError(f"{path}: no such file")
     if path.is_dir():
         raise PlumeError(f"{path}: is a folder, not a result file")
+    if not path.is_file():
+        raise PlumeError(f"{path}: is not a regular file (a device or a pipe?); give a .nc result file")
     try:
-        ds = xr.open_dataset(path, decode_times=False)
+        with interrupts_deferred():  # an interrupt inside xarray's file lock would hang the close
+            ds = xr.open_dataset(path, decode_times=False)
     except Exception as err:  # netCDF4/h5py/xarray each raise their own types for a non-NetCDF file
         raise PlumeError(f"{path}: not a NetCDF file plume can read ({type(err).__name__})") from None
     check_result(ds, str(path))
-    return ds.load()
+    try:
+        with interrupts_deferred():
+            ds = ds.load()  # damaged data bytes fail here, not halfway through the figures
+    except Exception as err:
+        reason = (str(err).strip().splitlines() or [type(err).__name__])[0][:100]
+        raise PlumeError(f"{path}: its data cannot be read (a damaged file? {reason})") from None
+    check_values(ds, str(path))
+    return ds
 
 
 def check_result(ds, what: str = "dataset") -> None:
@@ -43,6 +55,23 @@ def check_result(ds, what: str = "dataset") -> None:
     if missing:
         raise PlumeError(f"{what}: not a plume result file (missing {', '.join(missing[:4])}"
                          f"{', ...' if len(missing) > 4 else ''})")
+
+
+FINITE = ("ssc", "ssc_max", "deposit_thickness", "deposit_area", "mass_released", "mass_suspended",
+          "mass_deposited", "mass_exited", "depth")
+
+
+def check_values(ds, what: str = "dataset") -> None:
+    """What the figures need beyond the variables: at least 2 x 2 cells (gradients, cell edges) and
+    finite fields (an infinite concentration has no colour scale)."""
+    nx, ny = ds.sizes.get("x", 0), ds.sizes.get("y", 0)
+    if nx < 2 or ny < 2:
+        raise PlumeError(f"{what}: the grid is {nx} x {ny} cells; maps need at least 2 x 2 (a finer grid.resolution_m)")
+    for name in FINITE:
+        values = np.asarray(ds[name].values, dtype=float)
+        if np.isinf(values).any():
+            raise PlumeError(f"{what}: '{name}' holds infinite values; the run's numbers overflowed "
+                             "(a rate or density far out of range?), so there is nothing to draw")
 
 
 def cell_edges(centres: np.ndarray) -> np.ndarray:

@@ -18,6 +18,12 @@ TIDAL_PERIODS_H: dict[str, float] = {
 }
 
 
+# Physical ranges (values far outside them are refused; docs/scenario_ranges.md lists every key):
+DECADE_H = 87_600.0  # no plume run spans more than ten years
+MAX_VERTICAL_M2_S = 1.0  # ocean vertical eddy diffusivity: 1e-5 to 1e-1 m2/s (Thorpe 2007)
+MAX_HORIZONTAL_M2_S = 1.0e4  # Okubo (1971): about 1e4 m2/s only at 1000-km scales
+
+
 # ---------------------------------------------------------------- site, time, seabed
 
 
@@ -33,9 +39,9 @@ class TimeSpec(_Model):
     (solver step, s) and ``output_every_s`` (s between output times, a multiple of the step)."""
 
     start: UtcDatetime
-    duration_h: num(gt=0)
-    step_s: num(gt=0)
-    output_every_s: num(gt=0)
+    duration_h: num(gt=0, le=DECADE_H)  # physical ranges: see docs/scenario_ranges.md
+    step_s: num(gt=0, le=86_400)
+    output_every_s: num(gt=0, le=DECADE_H * 3600)
 
     @model_validator(mode="after")
     def _consistent(self) -> "TimeSpec":
@@ -108,12 +114,12 @@ class AbyssalHills(_Model):
     the basement relief."""
 
     rms_height_m: num(ge=0, le=2000) = 30.0
-    wavelength_across_m: num(gt=0) = 4000.0
-    wavelength_along_m: num(gt=0) = 15000.0
+    wavelength_across_m: num(gt=0, le=1e6) = 4000.0
+    wavelength_along_m: num(gt=0, le=1e6) = 15000.0
     azimuth_deg: num(ge=-360, le=360) = 0.0
     hurst: num(gt=0, le=1) = 0.9
-    rolloff_wavelength_m: num(gt=0) = 500.0
-    seed: integer(ge=0) = 0
+    rolloff_wavelength_m: num(gt=0, le=1e6) = 500.0
+    seed: integer(ge=0, le=2**63 - 1) = 0
 
     @model_validator(mode="after")
     def _along_not_shorter(self) -> "AbyssalHills":
@@ -160,8 +166,8 @@ class Tide(_Model):
     constituent: Literal["M2", "S2", "N2", "K2", "K1", "O1", "P1", "Q1", "M4"]
     u_amplitude_m_s: num(ge=0, le=5)
     v_amplitude_m_s: num(ge=0, le=5) = 0.0
-    phase_deg: num() = 0.0
-    v_phase_deg: num() | None = None
+    phase_deg: num(ge=-360, le=360) = 0.0
+    v_phase_deg: num(ge=-360, le=360) | None = None
 
     @property
     def period_s(self) -> float:
@@ -177,8 +183,8 @@ class EddyEpisode(_Model):
     """A passing surface eddy: the abyssal flow's kinetic energy rises smoothly by ``energy_gain``
     (peak factor, >= 1) over ``duration_h`` hours from ``start_h`` (hours after the run's start)."""
 
-    start_h: num(ge=0)
-    duration_h: num(gt=0)
+    start_h: num(ge=0, le=DECADE_H)
+    duration_h: num(gt=0, le=DECADE_H)
     energy_gain: num(ge=1, le=100)
 
 
@@ -190,8 +196,8 @@ class MidwaterFlow(_Model):
 
     mean_u_m_s: num(ge=-5, le=5) = 0.0
     mean_v_m_s: num(ge=-5, le=5) = 0.0
-    from_height_m: num(ge=0) = 200.0
-    to_height_m: num(gt=0) = 1000.0
+    from_height_m: num(ge=0, le=11_000) = 200.0
+    to_height_m: num(gt=0, le=11_000) = 1000.0
 
     @model_validator(mode="after")
     def _ordered(self) -> "MidwaterFlow":
@@ -213,7 +219,7 @@ class SyntheticCurrents(_Model):
     tides: list[Tide] = []
     eddies: list[EddyEpisode] = []
     bottom_roughness_m: num(gt=0, lt=1) | None = None
-    log_layer_height_m: num(gt=0) = 10.0
+    log_layer_height_m: num(gt=0, le=1000) = 10.0  # bottom boundary layers: 10-100 m thick
     midwater: MidwaterFlow | None = None  # null: the near-bed flow at every depth
 
     @model_validator(mode="before")
@@ -267,12 +273,17 @@ class Currents(_Model):
     ``variables``) or an ``adcp`` NetCDF file: a single-point profile time series
     u, v (time, height above bed), applied uniformly in the horizontal with heights
     above the local seabed (constant below the lowest bin and above the highest).
-    ``bed_stress`` says how the bed shear stress follows from the near-bed flow."""
+    ``bed_stress`` says how the bed shear stress follows from the near-bed flow.
+    ``extend_to_bed`` (file only) says how a file whose deepest level stops short of the seabed
+    reaches it: ``log_layer`` (law of the wall below the deepest level, with the bed roughness of
+    ``bed_stress``) or ``uniform`` (the deepest level's flow down to the bed); null: such a file
+    is refused, since the bed flow would silently be that of a level far above the bed."""
 
     synthetic: SyntheticCurrents | None = None
     file: FilePath | None = None
     adcp: FilePath | None = None
     variables: CurrentVariables | None = None
+    extend_to_bed: Literal["log_layer", "uniform"] | None = None
     bed_stress: BedStressSpec = BedStressSpec()
     terrain_following: TerrainFollowing | None = TerrainFollowing()
 
@@ -295,6 +306,9 @@ class Currents(_Model):
         _exactly_one(self, "synthetic", "file", "adcp")
         if self.variables is not None and self.file is None and self.adcp is None:
             raise fail("only allowed with file or adcp", at=["variables"])
+        if self.extend_to_bed is not None and self.file is None:
+            raise fail("only allowed with file (synthetic currents have their own log layer; an ADCP "
+                       "profile is held constant below its lowest bin)", at=["extend_to_bed"])
         if self.bed_stress.law == "log" and not self.bed_stress.reference_height_m > self.bed_roughness_m:
             raise fail(f"must be > the bed roughness z0 ({show(self.bed_roughness_m)} m), "
                        f"got {show(self.bed_stress.reference_height_m)}", at=["bed_stress", "reference_height_m"])
@@ -305,7 +319,7 @@ class ConstantDiffusivity(_Model):
     """Vertical diffusivity ``value_m2_s`` (m2/s), the same at all heights."""
 
     profile: Literal["constant"]
-    value_m2_s: num(ge=0) = 0.0
+    value_m2_s: num(ge=0, le=MAX_VERTICAL_M2_S) = 0.0
 
 
 class TableDiffusivity(_Model):
@@ -313,8 +327,8 @@ class TableDiffusivity(_Model):
     interpolated linearly between the rows."""
 
     profile: Literal["table"]
-    height_above_bed_m: list[num(ge=0)] = Field(min_length=2)
-    value_m2_s: list[num(ge=0)] = Field(min_length=2)
+    height_above_bed_m: list[num(ge=0, le=12_000)] = Field(min_length=2)
+    value_m2_s: list[num(ge=0, le=MAX_VERTICAL_M2_S)] = Field(min_length=2)
 
     @model_validator(mode="after")
     def _table(self) -> "TableDiffusivity":
@@ -337,7 +351,7 @@ class BoundaryLayerDiffusivity(_Model):
     profile: Literal["boundary_layer"]
     friction_velocity_m_s: num(gt=0, le=1) | Literal["from_flow"] = "from_flow"
     thickness_m: num(gt=0, le=1000) = 20.0
-    background_m2_s: num(ge=0) = 1.0e-5
+    background_m2_s: num(ge=0, le=MAX_VERTICAL_M2_S) = 1.0e-5
     shape: Literal["parabolic", "law_of_the_wall"] = "parabolic"
 
 
@@ -362,7 +376,7 @@ class TurbulenceSpec(_Model):
     """Eddy diffusivities (m2/s): ``horizontal_m2_s`` and a ``vertical`` profile; optional
     ``horizontal_scale_dependent`` spreading and ``density_damping`` of vertical mixing."""
 
-    horizontal_m2_s: num(ge=0) = 0.0
+    horizontal_m2_s: num(ge=0, le=MAX_HORIZONTAL_M2_S) = 0.0
     horizontal_scale_dependent: ScaleDependentDiffusion | None = None
     density_damping: DensityDamping | None = None
     vertical: Annotated[Union[ConstantDiffusivity, TableDiffusivity, BoundaryLayerDiffusivity],

@@ -6,7 +6,7 @@ from pydantic import Field, StrictBool, ValidationInfo, field_validator, model_v
 from pydantic_core import PydanticCustomError
 
 from .errors import fail, show
-from .values import MAX_CELLS, REL_TOL, ExtentM, FilePath, _increasing, _Model, _resolve, _whole_multiple, integer, num
+from .values import MAX_CELLS, MAX_DEPTH_M, MAX_DISTANCE_M, REL_TOL, ExtentM, FilePath, _increasing, _Model, _resolve, _whole_multiple, integer, num
 
 
 class ParticlesSpec(_Model):
@@ -21,10 +21,10 @@ class GridSpec(_Model):
     y max] (m, local frame); near-bed layers bounded by ``layers_above_bed_m`` (m above
     the bed); optional midwater cells bounded by ``depth_levels_m`` (m below the surface)."""
 
-    resolution_m: num(gt=0)
+    resolution_m: num(gt=0, le=MAX_DISTANCE_M)  # physical ranges: docs/scenario_ranges.md
     extent_m: ExtentM
-    layers_above_bed_m: list[num(ge=0)] = Field(default=[0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0], min_length=2)
-    depth_levels_m: list[num(gt=0)] | None = Field(default=None, min_length=2)
+    layers_above_bed_m: list[num(ge=0, le=MAX_DEPTH_M)] = Field(default=[0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0], min_length=2)
+    depth_levels_m: list[num(gt=0, le=MAX_DEPTH_M)] | None = Field(default=None, min_length=2)
 
     @model_validator(mode="after")
     def _grid(self) -> "GridSpec":
@@ -79,8 +79,8 @@ class GridSpec(_Model):
 class Thresholds(_Model):
     """Impact thresholds: deposit thickness (mm) and suspended sediment (mg/L)."""
 
-    deposit_mm: list[num(gt=0)] = Field(default=[0.1, 1.0, 10.0], min_length=1)
-    ssc_mg_l: list[num(gt=0)] = Field(default=[1.0, 10.0], min_length=1)
+    deposit_mm: list[num(gt=0, le=10_000)] = Field(default=[0.1, 1.0, 10.0], min_length=1)
+    ssc_mg_l: list[num(gt=0, le=1e6)] = Field(default=[1.0, 10.0], min_length=1)
 
     @model_validator(mode="after")
     def _sorted(self) -> "Thresholds":
@@ -106,9 +106,9 @@ class OutputSpec(_Model):
     # the trajectory file's sample: this many particles, every this many seconds (a multiple of
     # time.output_every_s; default: every output time)
     trajectory_particles: integer(ge=1, le=1_000_000) = 1000
-    trajectory_every_s: num(gt=0) | None = None
+    trajectory_every_s: num(gt=0, le=3.2e8) | None = None
     # distance limits (m) from the track for the deposited-mass fractions among the metrics
-    metric_distances_m: list[num(gt=0)] = Field(default=[100.0, 500.0, 1000.0, 5000.0], min_length=1)
+    metric_distances_m: list[num(gt=0, le=MAX_DISTANCE_M)] = Field(default=[100.0, 500.0, 1000.0, 5000.0], min_length=1)
     maps: StrictBool = False
     # also write deposit_mass_by_class (time, sediment_class, y, x) and the per-class metrics
     per_class: StrictBool = False

@@ -1,4 +1,6 @@
 """Reading a scenario: the YAML loader, load_scenario and scenario_from_dict."""
+import os
+import stat
 from pathlib import Path
 
 import yaml
@@ -8,6 +10,9 @@ from plume.errors import ScenarioError
 from .errors import one_line
 from .model import Scenario, _validate
 from .values import _SCIENTIFIC
+
+MAX_SCENARIO_BYTES = 16 * 2**20  # 100,000 waypoints take about 3 MiB
+
 
 class _Loader(yaml.SafeLoader):
     """yaml.SafeLoader, plus two fixes for hand-written scenario files:
@@ -39,6 +44,14 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read, validate and return the scenario file at ``path``."""
     label = one_line(str(path))
     try:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):  # /dev/zero or a pipe would be read without end
+            raise ScenarioError(f"{label}: is not a regular file (a device or a pipe?); give a YAML scenario file")
+        if info.st_size > MAX_SCENARIO_BYTES:
+            raise ScenarioError(f"{label}: is {info.st_size / 2**20:.0f} MiB; a scenario file is YAML text of at "
+                                f"most {MAX_SCENARIO_BYTES // 2**20} MiB (is it the right file?)")
         raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise ScenarioError(f"{label}: no such file") from None

@@ -68,6 +68,10 @@ class Scenario(_Model):
                            at=["sources", i, "stop_h"])
             extent = f"grid.extent_m {show(list(self.grid.extent_m))}"
             if isinstance(s, Collector):
+                depth = self.bathymetry.flat_depth_m
+                if depth is not None and s.release_height_m >= depth:  # as for a discharge's height
+                    raise fail(f"must be < bathymetry.flat_depth_m ({show(depth)}), got {show(s.release_height_m)}",
+                               at=["sources", i, "release_height_m"])
                 if s.track.waypoints_m is not None:  # every vertex: the polyline then lies inside too
                     for j, (x, y) in enumerate(s.track.waypoints_m):
                         if not self.grid.contains(x, y):
@@ -92,6 +96,13 @@ class Scenario(_Model):
                        f"a smaller grid.extent_m or fewer grid.layers_above_bed_m / grid.depth_levels_m",
                        at=["grid"])
         return self
+
+    @property
+    def warnings(self) -> list[str]:
+        """Values inside their physical range that look like a unit slip (plume.scenario.plausibility)."""
+        from .plausibility import unit_slip_warnings
+
+        return unit_slip_warnings(self)
 
     @property
     def display_title(self) -> str:

@@ -51,7 +51,7 @@ class Flocculation(_Model):
     from_class: Text = Field(alias="from")
     to_class: Text = Field(alias="to")
     rate_per_h: num(ge=0, le=3600) = 1.0
-    reference_concentration_mg_l: num(gt=0) = 100.0
+    reference_concentration_mg_l: num(gt=0, le=1e6) = 100.0
     concentration_exponent: num(ge=0, le=4) = 1.0
 
 
@@ -61,7 +61,7 @@ class HinderedSettling(_Model):
     density, i.e. the solid volume fraction; a gelling concentration of about 100 kg/m3 for flocs)."""
 
     exponent: num(gt=0, le=20) = 4.65
-    reference_concentration_kg_m3: num(gt=0) | None = None
+    reference_concentration_kg_m3: num(gt=0, le=3000) | None = None
 
 
 class KroneDeposition(_Model):
@@ -92,7 +92,7 @@ class Resuspension(_Model):
 
     critical_stress_pa: num(gt=0, le=100)
     fluff_critical_stress_pa: num(gt=0, le=100) | None = None
-    consolidation_time_h: num(gt=0) | None = None
+    consolidation_time_h: num(gt=0, le=87_600) | None = None
     erosion_rate_kg_m2_s: num(gt=0, le=1) = 1.0e-4  # M: 1e-5 to 1e-3 for muds (Winterwerp & van Kesteren 2004)
     height_m: num(gt=0, le=100) = 0.1
 
@@ -104,7 +104,7 @@ class DelayedSinking(_Model):
     model_config = {**_Model.model_config, "populate_by_name": True}
 
     class_name: Text = Field(alias="class")
-    after_h: num(ge=0)
+    after_h: num(ge=0, le=87_600)
     speed_m_s: num(gt=0, le=1)
 
 
@@ -124,10 +124,10 @@ class SedimentSpec(_Model):
     """Grains, water and deposit properties (kg/m3, Pa s), the sediment classes, and the seabed's
     response: ``deposition`` (the bed condition) and, when given, ``resuspension``."""
 
-    grain_density_kg_m3: num(gt=0) = 2650.0
-    deposit_dry_density_kg_m3: num(gt=0) = 300.0
-    water_density_kg_m3: num(gt=0) = 1045.0  # in-situ density near the CCZ seabed
-    water_viscosity_pa_s: num(gt=0) = 1.8e-3  # seawater at about 1.5 degC
+    grain_density_kg_m3: num(gt=0, le=25_000) = 2650.0  # osmium, the densest solid: 22,590
+    deposit_dry_density_kg_m3: num(ge=0.01, le=3000) = 300.0  # fluff 50-300, consolidated mud to 1500
+    water_density_kg_m3: num(gt=0, le=1200) = 1045.0  # in-situ density near the CCZ seabed
+    water_viscosity_pa_s: num(gt=0, le=1) = 1.8e-3  # seawater at about 1.5 degC
     deposition: Deposition = Deposition()
     resuspension: Resuspension | None = None
     flocculation: list[Flocculation] = []

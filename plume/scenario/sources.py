@@ -5,7 +5,15 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, model_validator
 
 from .errors import fail, show
-from .values import PointM, Text, _exactly_one, _increasing, _Model, integer, num
+from .environment import DECADE_H
+from .values import MAX_DEPTH_M, MAX_DISTANCE_M, PointM, Text, _exactly_one, _increasing, _Model, integer, num
+
+# Physical ranges (docs/scenario_ranges.md): far beyond any mining system, so only a slip is refused.
+MAX_RATE_KG_S = 1.0e5  # pilot collectors release 1-100 kg/s of sediment; a full-scale riser tailings flow 10-100
+MAX_MASS_KG = 1.0e12  # a million tonnes per release, beyond any planned operation's total
+MAX_RELEASE_HEIGHT_M = 1000.0  # collectors release within metres of the bed (Munoz-Royo et al. 2022)
+MAX_RELEASE_WIDTH_M = 10_000.0  # collector heads are 2-20 m wide
+MAX_VEHICLE_SPEED_M_S = 10.0  # seabed collectors drive at 0.2-1 m/s
 
 
 class Track(_Model):
@@ -22,13 +30,13 @@ class Track(_Model):
     """
 
     origin_m: PointM | None = None
-    heading_deg: num() | None = None
+    heading_deg: num(ge=-360, le=360) | None = None
     lanes: integer(ge=1, le=100_000) | None = None
-    lane_length_m: num(gt=0) | None = None
-    lane_spacing_m: num(ge=0) | None = None
+    lane_length_m: num(gt=0, le=MAX_DISTANCE_M) | None = None
+    lane_spacing_m: num(ge=0, le=MAX_DISTANCE_M) | None = None
     waypoints_m: list[PointM] | None = Field(default=None, min_length=2, max_length=100_000)
-    speed_m_s: num(gt=0) | None = None
-    times_h: list[num(ge=0)] | None = None
+    speed_m_s: num(gt=0, le=MAX_VEHICLE_SPEED_M_S) | None = None
+    times_h: list[num(ge=0, le=DECADE_H)] | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> "Track":
@@ -93,13 +101,13 @@ class TurbidityCurrentNearField(_Model):
     """
 
     model: Literal["turbidity_current"]
-    discharge_flow_m3_s: num(gt=0) | None = None
+    discharge_flow_m3_s: num(gt=0, le=1000) | None = None
     discharge_concentration_kg_m3: num(gt=0, le=2000) | None = None
     carrier_density_excess_kg_m3: num(ge=0, le=100) = 0.0
     froude_number: num(gt=0, le=2) = 1.19  # Huppert & Simpson (1980): a current thin against the depth
     lofted_fraction: num(ge=0, lt=1) = 0.05
     lofted_height_m: num(gt=0, le=1000) = 5.0
-    run_out_m: num(ge=0) | None = None
+    run_out_m: num(ge=0, le=MAX_DISTANCE_M) | None = None
 
     @model_validator(mode="after")
     def _one_flux(self) -> "TurbidityCurrentNearField":
@@ -115,7 +123,7 @@ class GivenNearField(_Model):
     model: Literal["given"]
     height_m: list[num(ge=0, le=1000)] = Field(min_length=2)
     mass_fraction: list[num(ge=0, le=1)] = Field(min_length=1)
-    width_m: num(ge=0) | None = None
+    width_m: num(ge=0, le=MAX_RELEASE_WIDTH_M) | None = None
 
     @model_validator(mode="after")
     def _layers(self) -> "GivenNearField":
@@ -144,7 +152,7 @@ class Outlet(_Model):
     diameter_m: num(gt=0, le=20)
     flow_m3_s: num(gt=0, le=1000)
     direction: Literal["down", "up", "horizontal"] = "down"
-    azimuth_deg: num() = 0.0
+    azimuth_deg: num(ge=-360, le=360) = 0.0
     carrier_density_excess_kg_m3: num(ge=-50, le=50) = 0.0
     entrainment: num(ge=0.03, le=0.3) = 0.1
 
@@ -154,7 +162,7 @@ class _Source(_Model):
     the start of the run)."""
 
     name: Text
-    start_h: num(ge=0) = 0.0
+    start_h: num(ge=0, le=DECADE_H) = 0.0
 
     @property
     def start_s(self) -> float:
@@ -172,11 +180,11 @@ class Collector(_Source):
     of nodules it collects, for impact per tonne of nodules."""
 
     kind: Literal["collector"]
-    stop_h: num(ge=0)
-    rate_kg_s: num(gt=0)
-    nodule_rate_kg_s: num(gt=0) | None = None
-    release_height_m: num(ge=0) = 1.0
-    release_width_m: num(ge=0) = 0.0
+    stop_h: num(ge=0, le=DECADE_H)
+    rate_kg_s: num(gt=0, le=MAX_RATE_KG_S)
+    nodule_rate_kg_s: num(gt=0, le=MAX_RATE_KG_S) | None = None
+    release_height_m: num(ge=0, le=MAX_RELEASE_HEIGHT_M) = 1.0
+    release_width_m: num(ge=0, le=MAX_RELEASE_WIDTH_M) = 0.0
     track: Track
     near_field: NearField | None = None
 
@@ -206,11 +214,11 @@ class Discharge(_Source):
 
     kind: Literal["discharge"]
     position_m: PointM
-    depth_m: num(gt=0) | None = None
-    height_above_bed_m: num(ge=0) | None = None
-    rate_kg_s: num(gt=0) | None = None
-    mass_kg: num(gt=0) | None = None
-    stop_h: num(ge=0) | None = None
+    depth_m: num(gt=0, le=MAX_DEPTH_M) | None = None
+    height_above_bed_m: num(ge=0, le=MAX_DEPTH_M) | None = None
+    rate_kg_s: num(gt=0, le=MAX_RATE_KG_S) | None = None
+    mass_kg: num(gt=0, le=MAX_MASS_KG) | None = None
+    stop_h: num(ge=0, le=DECADE_H) | None = None
     outlet: Outlet | None = None
 
     @model_validator(mode="after")

@@ -17,6 +17,8 @@ MAX_STEPS = 10_000_000
 MAX_OUTPUTS = 100_000
 MAX_CELLS = 25_000_000
 MAX_OUTPUT_BYTES = 8 * 2**30
+MAX_DISTANCE_M = 1.0e7  # a quarter of the Earth's circumference: no local frame reaches further
+MAX_DEPTH_M = 12_000.0  # the deepest ocean is 10,935 m (Challenger Deep)
 REL_TOL = 1e-9  # for "is a whole multiple of" checks on floats
 
 # ---------------------------------------------------------------- value types
@@ -109,8 +111,9 @@ def integer(**bounds: int) -> Any:
 
 Text = Annotated[str, BeforeValidator(_as_text)]
 FilePath = Annotated[Path, BeforeValidator(_as_path)]
-PointM = Annotated[tuple[num(), num()], _fixed_length(2, "[x, y] in metres")]
-ExtentM = Annotated[tuple[num(), num(), num(), num()], _fixed_length(4, "[x min, x max, y min, y max] in metres")]
+Metres = num(ge=-MAX_DISTANCE_M, le=MAX_DISTANCE_M)
+PointM = Annotated[tuple[Metres, Metres], _fixed_length(2, "[x, y] in metres")]
+ExtentM = Annotated[tuple[Metres, Metres, Metres, Metres], _fixed_length(4, "[x min, x max, y min, y max] in metres")]
 UtcDatetime = Annotated[datetime, BeforeValidator(_as_start)]
 
 
