@@ -16,15 +16,21 @@ class SedimentClass(_Model):
         """A floc of ``size_um`` built of primary particles of ``primary_diameter_um``
         with fractal dimension ``fractal_dimension`` (3: solid; 1.7-2.3: typical muds)."""
 
-        size_um: num(gt=0, le=100_000)
-        fractal_dimension: num(gt=1, le=3)
-        primary_diameter_um: num(gt=0, le=10_000) = 4.0  # CCZ clay-silt primaries: a few micrometres
+        size_um: num(gt=0, le=100_000) = Field(description="Floc diameter; >= primary_diameter_um.")
+        fractal_dimension: num(gt=1, le=3) = Field(description="Fractal dimension (3: solid; 1.7-2.3: typical muds).")
+        primary_diameter_um: num(gt=0, le=10_000) = Field(
+            4.0, description="Diameter of the primary particles (CCZ clay-silt primaries: a few micrometres).")
 
-    name: Text
-    mass_fraction: num(ge=0, le=1)  # 0: a class released empty that gains mass by flocculation
-    settling_m_s: num(ge=0, le=1) | None = None
-    diameter_um: num(gt=0, le=10000) | None = None
-    floc: Floc | None = None
+    name: Text = Field(description="Name of the class (unique).")
+    mass_fraction: num(ge=0, le=1) = Field(
+        description="Share of the released mass in this class; the classes sum to 1 (0: a class that only gains mass "
+                    "by flocculation).")
+    settling_m_s: num(ge=0, le=1) | None = Field(
+        None, description="Given settling velocity; give one of settling_m_s, diameter_um or floc.")
+    diameter_um: num(gt=0, le=10000) | None = Field(
+        None, description="Grain diameter; settling velocity from Stokes' law.")
+    floc: Floc | None = Field(
+        None, description="A floc; settling velocity from floc size and fractal dimension (Winterwerp 1998).")
 
     @model_validator(mode="after")
     def _one_speed(self) -> "SedimentClass":
@@ -46,11 +52,14 @@ class Flocculation(_Model):
 
     model_config = {**_Model.model_config, "populate_by_name": True}  # model_dump() round-trips
 
-    from_class: Text = Field(alias="from")
-    to_class: Text = Field(alias="to")
-    rate_per_h: num(ge=0, le=3600) = 1.0
-    reference_concentration_mg_l: num(gt=0) = 100.0
-    concentration_exponent: num(ge=0, le=4) = 1.0
+    from_class: Text = Field(alias="from", description="Class that aggregates.")
+    to_class: Text = Field(alias="to", description="Faster-settling class it aggregates into.")
+    rate_per_h: num(ge=0, le=3600) = Field(
+        1.0, description="Rate k at the reference concentration (flocs form within about an hour at 100 mg/L in CCZ "
+                         "sediment: Gillard et al. 2019).")
+    reference_concentration_mg_l: num(gt=0) = Field(100.0, description="Concentration at which the rate is rate_per_h.")
+    concentration_exponent: num(ge=0, le=4) = Field(
+        1.0, description="Exponent of (C / reference) in the rate; 0: a constant rate.")
 
 
 class HinderedSettling(_Model):
@@ -58,30 +67,43 @@ class HinderedSettling(_Model):
     grains, Richardson & Zaki 1954) and ``reference_concentration_kg_m3`` C_ref (null: the grain
     density, i.e. the solid volume fraction; a gelling concentration of about 100 kg/m3 for flocs)."""
 
-    exponent: num(gt=0, le=20) = 4.65
-    reference_concentration_kg_m3: num(gt=0) | None = None
+    exponent: num(gt=0, le=20) = Field(
+        4.65, description="Richardson-Zaki exponent n (4.65 for small grains, Richardson & Zaki 1954).")
+    reference_concentration_kg_m3: num(gt=0) | None = Field(
+        None, description="Reference concentration C_ref; null: the grain density (about 100 kg/m3, a gelling "
+                          "concentration, suits flocs).")
 
 
 class SedimentSpec(_Model):
     """Grains, water and deposit properties (kg/m3, Pa s), the sediment classes, and the seabed's
     response: deposition (with Krone's probability) and resuspension (Partheniades' erosion law)."""
 
-    grain_density_kg_m3: num(gt=0) = 2650.0
-    deposit_dry_density_kg_m3: num(gt=0) = 300.0
-    water_density_kg_m3: num(gt=0) = 1045.0  # in-situ density near the CCZ seabed
-    water_viscosity_pa_s: num(gt=0) = 1.8e-3  # seawater at about 1.5 degC
-    deposition_probability: num(ge=0, le=1) = 1.0  # else a particle reaching the bed is reflected
-    # Krone (1962): P = 1 - tau / tau_cd for tau < tau_cd, 0 above; null: off
-    critical_deposition_stress_pa: num(gt=0) | None = None
+    grain_density_kg_m3: num(gt=0) = Field(2650.0, description="Density of the mineral grains.")
+    deposit_dry_density_kg_m3: num(gt=0) = Field(
+        300.0, description="Dry density of the deposit, for converting deposited mass to thickness.")
+    water_density_kg_m3: num(gt=0) = Field(1045.0, description="In-situ density of the water near the CCZ seabed.")
+    water_viscosity_pa_s: num(gt=0) = Field(
+        1.8e-3, description="Dynamic viscosity of the water (seawater at about 1.5 degC).")
+    deposition_probability: num(ge=0, le=1) = Field(
+        1.0, description="Probability that a particle reaching the bed deposits; else it is reflected.")
+    critical_deposition_stress_pa: num(gt=0) | None = Field(
+        None, description="Krone (1962) deposition: P = 1 - tau / tau_cd below tau_cd, 0 above; null: off.")
     # resuspension, E = M (tau / tau_ce - 1) where tau > tau_ce; null: none
-    critical_shear_stress_pa: num(gt=0) | None = None  # consolidated deposit
-    fluff_critical_shear_stress_pa: num(gt=0) | None = None  # fresh deposit; null: same as consolidated
-    consolidation_time_h: num(gt=0) | None = None  # e-folding time of fluff becoming consolidated; null: never
-    erosion_rate_kg_m2_s: num(gt=0, le=1) = 1.0e-4  # M: 1e-5 to 1e-3 for muds (Winterwerp & van Kesteren 2004)
-    resuspension_height_m: num(gt=0, le=100) = 0.1  # eroded mass re-enters the water up to this height
-    flocculation: list[Flocculation] = []
-    hindered_settling: HinderedSettling | None = None
-    classes: list[SedimentClass] = Field(min_length=1)
+    critical_shear_stress_pa: num(gt=0) | None = Field(
+        None, description="Critical shear stress for erosion of the consolidated deposit; null: no resuspension.")
+    fluff_critical_shear_stress_pa: num(gt=0) | None = Field(
+        None, description="Critical shear stress of fresh (fluff) deposit; null: as consolidated.")
+    consolidation_time_h: num(gt=0) | None = Field(
+        None, description="e-folding time of fluff becoming consolidated; null: never.")
+    erosion_rate_kg_m2_s: num(gt=0, le=1) = Field(
+        1.0e-4, description="Erosion rate M of E = M (tau / tau_ce - 1) (1e-5 to 1e-3 for muds, Winterwerp & van "
+                            "Kesteren 2004).")
+    resuspension_height_m: num(gt=0, le=100) = Field(
+        0.1, description="Eroded mass re-enters the water up to this height above the bed.")
+    flocculation: list[Flocculation] = Field([], description="Aggregation rules from one class into another.")
+    hindered_settling: HinderedSettling | None = Field(
+        None, description="Richardson-Zaki hindered settling at high concentration; null: off.")
+    classes: list[SedimentClass] = Field(min_length=1, description="The grain classes (at least one).")
 
     @property
     def resuspension(self) -> bool:
