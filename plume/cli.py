@@ -38,10 +38,15 @@ def reports_bad_input(command):
     return wrapper
 
 
-def _load(scenario_path: Path, output: Optional[Path], particles: Optional[int], seed: Optional[int]):
+_SET_HELP = ("Override a scenario key, e.g. --set sources[0].rate_kg_s=20 (the value in YAML; "
+             "repeatable; as if written in the file).")
+
+
+def _load(scenario_path: Path, output: Optional[Path], particles: Optional[int], seed: Optional[int],
+          settings: Optional[list[str]] = None):
     from .scenario import load_scenario
 
-    scenario = load_scenario(scenario_path)
+    scenario = load_scenario(scenario_path, settings or ())
     if output is not None or particles is not None or seed is not None:
         scenario = scenario.with_overrides(
             particles=particles, seed=seed, output_directory=None if output is None else output.resolve()
@@ -51,11 +56,14 @@ def _load(scenario_path: Path, output: Optional[Path], particles: Optional[int],
 
 @app.command()
 @reports_bad_input
-def check(scenario_path: Path = typer.Argument(..., metavar="SCENARIO.yaml", help="Scenario file.")):
+def check(
+    scenario_path: Path = typer.Argument(..., metavar="SCENARIO.yaml", help="Scenario file."),
+    settings: Optional[list[str]] = typer.Option(None, "--set", metavar="KEY.PATH=VALUE", help=_SET_HELP),
+):
     """Validate a scenario file and its data files without running it."""
     from .solver import Simulation
 
-    scenario = _load(scenario_path, None, None, None)
+    scenario = _load(scenario_path, None, None, None, settings)
     simulation = Simulation(scenario)  # builds the environment and sources: data files are checked too
     t = scenario.time
     typer.echo(
@@ -74,12 +82,13 @@ def run_command(
     seed: Optional[int] = typer.Option(None, "--seed", help="Random seed (overrides particles.seed)."),
     threads: Optional[int] = typer.Option(None, "--threads", min=1, help="Number of threads (default: all cores)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    settings: Optional[list[str]] = typer.Option(None, "--set", metavar="KEY.PATH=VALUE", help=_SET_HELP),
 ):
     """Run a scenario: write <output.directory>/<name>.nc, its metrics (CSV, JSON) and, when asked, trajectories and maps."""
     from .solver import run
     from .summary import summary_lines
 
-    scenario = _load(scenario_path, output, particles, seed)
+    scenario = _load(scenario_path, output, particles, seed, settings)
     if threads is not None:
         import numba
 
