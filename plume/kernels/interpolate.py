@@ -63,47 +63,44 @@ def seabed_depth(seabed, x, y):
 
 
 @njit(cache=True, inline="always")
-def _bilinear(a, t, k, j, j1, fy, i, i1, fx):
-    return (1.0 - fy) * ((1.0 - fx) * a[t, k, j, i] + fx * a[t, k, j, i1]) + fy * (
-        (1.0 - fx) * a[t, k, j1, i] + fx * a[t, k, j1, i1]
-    )
-
-
-@njit(cache=True, inline="always")
-def _spatial(a, t, k, k1, fz, j, j1, fy, i, i1, fx):
-    """Trilinear, or bilinear when the field has a single level (2-D currents, synthetic grids)."""
-    lower = _bilinear(a, t, k, j, j1, fy, i, i1, fx)
-    if k1 == k:
-        return lower
-    return (1.0 - fz) * lower + fz * _bilinear(a, t, k1, j, j1, fy, i, i1, fx)
-
-
-@njit(cache=True, inline="always")
-def _space_time(a, t0, t1, ft, k, k1, fz, j, j1, fy, i, i1, fx):
-    value = _spatial(a, t0, k, k1, fz, j, j1, fy, i, i1, fx)
-    if ft > 0.0:
-        value += ft * (_spatial(a, t1, k, k1, fz, j, j1, fy, i, i1, fx) - value)
-    return value
-
-
-@njit(cache=True, inline="always")
 def gridded_velocity(currents, time_index, time_fraction, x, y, z):
-    """(u, v, w) in m/s from the gridded currents: linear in time, trilinear in x, y, z."""
+    """(u, v, w) in m/s from the gridded currents: linear in time, trilinear in x, y, z.
+
+    A loop over the up to four (time, level) planes that bracket the point, each read
+    bilinearly for u, v and w together; planes of zero weight (a single level, a single
+    time) are skipped. Written as one loop rather than nested helper calls so that the
+    inlined step holds one copy of it, not dozens: numba's compile time grows with every
+    inlined copy (see the README's cold-start section).
+    """
     nt, nz, ny, nx = currents.u_m_s.shape
     i, fx = regular_index(x, currents.x0_m, currents.dx_m, nx)
     j, fy = regular_index(y, currents.y0_m, currents.dy_m, ny)
     k, fz = irregular_index(z, currents.z_m)
     i1 = min(i + 1, nx - 1)
     j1 = min(j + 1, ny - 1)
-    k1 = min(k + 1, nz - 1)
-    t0 = time_index
-    t1 = min(time_index + 1, nt - 1)
-    ft = time_fraction
-    u = _space_time(currents.u_m_s, t0, t1, ft, k, k1, fz, j, j1, fy, i, i1, fx)
-    v = _space_time(currents.v_m_s, t0, t1, ft, k, k1, fz, j, j1, fy, i, i1, fx)
+    w00 = (1.0 - fy) * (1.0 - fx)
+    w01 = (1.0 - fy) * fx
+    w10 = fy * (1.0 - fx)
+    w11 = fy * fx
+    u = 0.0
+    v = 0.0
     w = 0.0
-    if currents.has_vertical_velocity:
-        w = _space_time(currents.w_m_s, t0, t1, ft, k, k1, fz, j, j1, fy, i, i1, fx)
+    for plane in range(4):
+        upper_t = plane >> 1
+        upper_k = plane & 1
+        weight = (time_fraction if upper_t else 1.0 - time_fraction) * (fz if upper_k else 1.0 - fz)
+        if weight == 0.0:
+            continue
+        t = min(time_index + upper_t, nt - 1)
+        kk = min(k + upper_k, nz - 1)
+        a = currents.u_m_s
+        u += weight * (w00 * a[t, kk, j, i] + w01 * a[t, kk, j, i1] + w10 * a[t, kk, j1, i] + w11 * a[t, kk, j1, i1])
+        a = currents.v_m_s
+        v += weight * (w00 * a[t, kk, j, i] + w01 * a[t, kk, j, i1] + w10 * a[t, kk, j1, i] + w11 * a[t, kk, j1, i1])
+        if currents.has_vertical_velocity:
+            a = currents.w_m_s
+            w += weight * (w00 * a[t, kk, j, i] + w01 * a[t, kk, j, i1] + w10 * a[t, kk, j1, i]
+                           + w11 * a[t, kk, j1, i1])
     return u, v, w
 
 
