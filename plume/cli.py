@@ -107,9 +107,11 @@ def run_command(
 
 
 def _overlays(paths):
+    if not paths:
+        return []
     from .maps import load_overlay
 
-    return [load_overlay(p) for p in paths or []]
+    return [load_overlay(p) for p in paths]
 
 
 @app.command("map")
@@ -136,10 +138,16 @@ def compare_command(
     results: list[Path] = typer.Argument(..., metavar="A.nc B.nc ...", help="Result files of `plume run`."),
     output: Path = typer.Option(Path("."), "-o", "--output", help="Folder for comparison.csv and comparison.md."),
     maps: bool = typer.Option(False, "--maps", help="Also draw the comparison figures into the folder."),
+    overlay: Optional[list[Path]] = typer.Option(None, "--overlay", metavar="FILE",
+                                                 help="GeoJSON or shapefile of areas to draw on the deposit "
+                                                      "panels (repeatable; with --maps)."),
 ):
-    """Compare runs: one row of impact metrics per run, as a table, CSV and Markdown."""
+    """Compare runs: their impact metrics side by side, as a table, CSV and Markdown (one row per metric)."""
     from .compare import compare
 
+    if overlay and not maps:
+        raise PlumeError("--overlay draws on the comparison figures: add --maps")
+    layers = _overlays(overlay)  # a bad overlay fails before anything is written
     comparison = compare(results)
     typer.echo(comparison.text())
     written = list(comparison.write(output))
@@ -148,7 +156,8 @@ def compare_command(
             from .maps import comparison_figures
         except ImportError as err:
             raise PlumeError(f"--maps: the figures are not available ({err})") from None
-        written += comparison_figures(comparison.datasets, comparison.labels, output, table=comparison.to_frame())
+        written += comparison_figures(comparison.datasets, comparison.labels, output, table=comparison.area_frame(),
+                                      overlays=layers)
     for path in written:
         typer.echo(f"  wrote {path}")
 

@@ -57,12 +57,31 @@ class Comparison:
         return buffer.getvalue()
 
     def markdown_text(self) -> str:
-        head = ["scenario"] + [f"{name} ({self.units[name]})" for name in self.columns]
-        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        for label, row in zip(self.labels, self.rows):
-            lines.append("| " + " | ".join([label] + [_fmt(m.value) for m in row]) + " |")
+        """One row per metric, one column per run (a row per run would be dozens of columns wide)."""
+        head = ["metric", "unit"] + self.labels + ["meaning"]
+        lines = ["| " + " | ".join(head) + " |", "|---|---|" + "---:|" * len(self.labels) + "---|"]
+        for i, name in enumerate(self.columns):
+            cells = [f"`{name}`", self.units[name]] + [_fmt(row[i].value) for row in self.rows] + \
+                [self.rows[0][i].description]
+            lines.append("| " + " | ".join(cells) + " |")
         notes = [f"- {note}" for note in self.notes]
         return "\n".join(lines + ([""] + notes if notes else [])) + "\n"
+
+    def area_frame(self):
+        """The threshold areas (km2), one row per run: what the comparison's bar chart shows.
+
+        The deposit areas, then the near-bed SSC areas, at the time the runs are compared at,
+        with the unit in the column name (``deposit >= 1 mm (km2)``)."""
+        import pandas as pd
+
+        columns = {}
+        for prefix, unit, what in (("deposit_area_", "mm_m2", "deposit"), ("ssc_area_", "mg_l_m2", "near-bed SSC")):
+            for name in self.columns:
+                if name.startswith(prefix) and name.endswith(unit):
+                    level = name[len(prefix):-len(unit)].rstrip("_")
+                    shown = f"{what} ≥ {level} {'mm' if unit == 'mm_m2' else 'mg/L'} (km²)"
+                    columns[shown] = [self.value(label, name) * 1e-6 for label in self.labels]
+        return pd.DataFrame(columns, index=pd.Index(self.labels, name="scenario"))
 
     def text(self) -> str:
         """For the terminal: metrics down, runs across (a row per run would be too wide to read)."""
