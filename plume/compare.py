@@ -70,17 +70,25 @@ class Comparison:
     def area_frame(self):
         """The threshold areas (km2), one row per run: what the comparison's bar chart shows.
 
-        The deposit areas, then the near-bed SSC areas, at the time the runs are compared at,
-        with the unit in the column name (``deposit >= 1 mm (km2)``)."""
+        The deposit areas, then the near-bed SSC areas, at the time the runs are compared at, each
+        followed by the same area outside the collectors' swept footprint where the runs have it,
+        with the unit in the column name (``deposit ≥ 1 mm (km²)``)."""
+        import re
+
         import pandas as pd
 
+        pattern = re.compile(r"^(deposit|ssc)_area(_outside_footprint)?_([0-9.e+-]+)(mm|mg_l)_m2$")
         columns = {}
-        for prefix, unit, what in (("deposit_area_", "mm_m2", "deposit"), ("ssc_area_", "mg_l_m2", "near-bed SSC")):
+        for kind in ("deposit", "ssc"):
             for name in self.columns:
-                if name.startswith(prefix) and name.endswith(unit):
-                    level = name[len(prefix):-len(unit)].rstrip("_")
-                    shown = f"{what} ≥ {level} {'mm' if unit == 'mm_m2' else 'mg/L'} (km²)"
-                    columns[shown] = [self.value(label, name) * 1e-6 for label in self.labels]
+                match = pattern.match(name)
+                if not match or match.group(1) != kind:
+                    continue
+                what = "deposit" if kind == "deposit" else "near-bed SSC"
+                unit = "mm" if match.group(4) == "mm" else "mg/L"
+                where = " outside footprint" if match.group(2) else ""
+                columns[f"{what} ≥ {match.group(3)} {unit}{where} (km²)"] = \
+                    [self.value(label, name) * 1e-6 for label in self.labels]
         return pd.DataFrame(columns, index=pd.Index(self.labels, name="scenario"))
 
     def text(self) -> str:

@@ -150,8 +150,11 @@ def test_maps_option_hands_the_runs_to_the_figures(runs, tmp_path, monkeypatch):
     (n, labels, out_dir, table), = calls
     assert n == 2 and labels == ["fast", "slow"] and out_dir == tmp_path
     # the bar chart gets the threshold areas (km2) at the compared time, not the first columns of the table
-    assert list(table.columns) == ["deposit ≥ 0.001 mm (km²)", "deposit ≥ 0.01 mm (km²)",
-                                   "near-bed SSC ≥ 0.1 mg/L (km²)", "near-bed SSC ≥ 1 mg/L (km²)"]
+    assert list(table.columns) == [
+        "deposit ≥ 0.001 mm (km²)", "deposit ≥ 0.001 mm outside footprint (km²)",
+        "deposit ≥ 0.01 mm (km²)", "deposit ≥ 0.01 mm outside footprint (km²)",
+        "near-bed SSC ≥ 0.1 mg/L (km²)", "near-bed SSC ≥ 0.1 mg/L outside footprint (km²)",
+        "near-bed SSC ≥ 1 mg/L (km²)", "near-bed SSC ≥ 1 mg/L outside footprint (km²)"]
     compared = plume.compare([runs["fast"], runs["slow"]])
     assert table.loc["slow", "deposit ≥ 0.001 mm (km²)"] == pytest.approx(
         compared.value("slow", "deposit_area_0.001mm_m2") * 1e-6)

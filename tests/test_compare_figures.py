@@ -86,13 +86,19 @@ def test_bar_chart_shows_the_threshold_areas_without_a_multiplier(results):
     chart = comparison.metrics_chart(table.datasets, table.labels, frame)
     chart.canvas.draw()
     visible = [a for a in chart.axes if a.get_visible()]
-    assert [a.get_title() for a in visible] == ["deposit ≥ 0.05 mm (km²)", "deposit ≥ 0.2 mm (km²)",
-                                                "near-bed SSC ≥ 0.1 mg/L (km²)", "near-bed SSC ≥ 1 mg/L (km²)"]
+    assert [a.get_title() for a in visible] == [
+        "deposit ≥ 0.05 mm (km²)", "deposit ≥ 0.05 mm outside footprint (km²)",
+        "deposit ≥ 0.2 mm (km²)", "deposit ≥ 0.2 mm outside footprint (km²)",
+        "near-bed SSC ≥ 0.1 mg/L (km²)", "near-bed SSC ≥ 0.1 mg/L outside footprint (km²)",
+        "near-bed SSC ≥ 1 mg/L (km²)", "near-bed SSC ≥ 1 mg/L outside footprint (km²)"]
     heights = [p.get_height() for p in visible[0].patches]
     assert heights == pytest.approx([table.value(lab, "deposit_area_0.05mm_m2") * 1e-6 for lab in table.labels])
     # three times the rate covers more ground above each threshold
-    thicker = [p.get_height() for p in visible[1].patches]
+    thicker = [p.get_height() for p in visible[2].patches]
     assert heights[1] > heights[0] > 0 and thicker[1] > thicker[0]
+    # the swept footprint (two 100 m lanes, 10 m wide) is taken off the areas outside it
+    outside = [p.get_height() for p in visible[1].patches]
+    assert all(0 < o < h for o, h in zip(outside, heights))
     for ax in visible:
         assert ax.yaxis.get_offset_text().get_text() == ""  # no "1e-2" over the panel, under its title
         labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
