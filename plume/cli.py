@@ -38,6 +38,10 @@ def reports_bad_input(command):
     return wrapper
 
 
+_LABEL_HELP = ("Property that names each overlay feature on the maps, e.g. a contract ID "
+               "(default: name, NAME or Name).")
+
+
 _SET_HELP = ("Override a scenario key, e.g. --set sources[0].rate_kg_s=20 (the value in YAML; "
              "repeatable; as if written in the file).")
 
@@ -83,6 +87,8 @@ def run_command(
     threads: Optional[int] = typer.Option(None, "--threads", min=1, help="Number of threads (default: all cores)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     settings: Optional[list[str]] = typer.Option(None, "--set", metavar="KEY.PATH=VALUE", help=_SET_HELP),
+    overlay_label: Optional[str] = typer.Option(None, "--overlay-label", metavar="PROPERTY",
+                                                help=_LABEL_HELP + " For output.overlays, with output.maps."),
 ):
     """Run a scenario: write <output.directory>/<name>.nc, its metrics (CSV, JSON) and, when asked, trajectories and maps."""
     from .solver import run
@@ -95,7 +101,8 @@ def run_command(
         if threads > numba.config.NUMBA_NUM_THREADS:
             raise PlumeError(f"--threads: {threads} is more than the {numba.config.NUMBA_NUM_THREADS} "
                              "threads available (NUMBA_NUM_THREADS)")
-    layers = _overlays(scenario.output.overlays) if scenario.output.maps else []  # a bad one fails before the run
+    # a bad overlay fails before the run
+    layers = _overlays(scenario.output.overlays, overlay_label) if scenario.output.maps else []
     result = run(scenario, progress=not quiet, threads=threads)
     for line in summary_lines(result):
         typer.echo(line)
@@ -106,12 +113,12 @@ def run_command(
             typer.echo(f"  map: {path}")
 
 
-def _overlays(paths):
+def _overlays(paths, label_property: Optional[str] = None):
     if not paths:
         return []
     from .maps import load_overlay
 
-    return [load_overlay(p) for p in paths]
+    return [load_overlay(p, label_property) for p in paths]
 
 
 @app.command("map")
@@ -122,11 +129,12 @@ def map_command(
                                           help="Folder for the figures (default: <name>_maps/ beside the result)."),
     overlay: Optional[list[Path]] = typer.Option(None, "--overlay", metavar="FILE",
                                                  help="GeoJSON or shapefile of areas to draw (repeatable)."),
+    overlay_label: Optional[str] = typer.Option(None, "--overlay-label", metavar="PROPERTY", help=_LABEL_HELP),
 ):
     """Draw the impact maps of a run: PNG figures and a GIF of near-bed SSC."""
     from .maps import default_directory, make_maps, open_result
 
-    layers = _overlays(overlay)
+    layers = _overlays(overlay, overlay_label)
     ds = open_result(result_path)
     for path in make_maps(ds, output if output is not None else default_directory(result_path), layers):
         typer.echo(str(path))
@@ -141,13 +149,14 @@ def compare_command(
     overlay: Optional[list[Path]] = typer.Option(None, "--overlay", metavar="FILE",
                                                  help="GeoJSON or shapefile of areas to draw on the deposit "
                                                       "panels (repeatable; with --maps)."),
+    overlay_label: Optional[str] = typer.Option(None, "--overlay-label", metavar="PROPERTY", help=_LABEL_HELP),
 ):
     """Compare runs: their impact metrics side by side, as a table, CSV and Markdown (one row per metric)."""
     from .compare import compare
 
     if overlay and not maps:
         raise PlumeError("--overlay draws on the comparison figures: add --maps")
-    layers = _overlays(overlay)  # a bad overlay fails before anything is written
+    layers = _overlays(overlay, overlay_label)  # a bad overlay fails before anything is written
     comparison = compare(results)
     typer.echo(comparison.text())
     written = list(comparison.write(output))
