@@ -11,6 +11,7 @@ from .errors import PlumeError
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,  # click's plain help: flags read as flags (rich help prints "<bool>" after them)
     help="plume: sediment plumes from deep-sea nodule mining (Lagrangian particles, CF-NetCDF out).",
 )
 
@@ -81,10 +82,15 @@ def check(
 @reports_bad_input
 def run_command(
     scenario_path: Path = typer.Argument(..., metavar="SCENARIO.yaml", help="Scenario file."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output directory (overrides output.directory)."),
-    particles: Optional[int] = typer.Option(None, "--particles", help="Number of particles (overrides particles.count)."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed (overrides particles.seed)."),
-    threads: Optional[int] = typer.Option(None, "--threads", min=1, help="Number of threads (default: all cores)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="DIR",
+                                          help="Output directory (overrides output.directory)."),
+    particles: Optional[int] = typer.Option(None, "--particles", metavar="N",
+                                            help="Number of particles (overrides particles.count)."),
+    seed: Optional[int] = typer.Option(None, "--seed", metavar="S", help="Random seed (overrides particles.seed)."),
+    threads: Optional[int] = typer.Option(
+        None, "--threads", min=1, metavar="N",
+        help="Number of threads (default: the cores shared among the plume runs now running on this machine; "
+             "PLUME_THREADS or OMP_NUM_THREADS set it too)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     settings: Optional[list[str]] = typer.Option(None, "--set", metavar="KEY.PATH=VALUE", help=_SET_HELP),
     overlay_label: Optional[str] = typer.Option(None, "--overlay-label", metavar="PROPERTY",
@@ -95,15 +101,18 @@ def run_command(
     from .summary import summary_lines
 
     scenario = _load(scenario_path, output, particles, seed, settings)
-    if threads is not None:
-        import numba
+    import numba
 
-        if threads > numba.config.NUMBA_NUM_THREADS:
-            raise PlumeError(f"--threads: {threads} is more than the {numba.config.NUMBA_NUM_THREADS} "
-                             "threads available (NUMBA_NUM_THREADS)")
+    from .threads import registered
+
+    if threads is not None and threads > numba.config.NUMBA_NUM_THREADS:
+        raise PlumeError(f"--threads: {threads} is more than the {numba.config.NUMBA_NUM_THREADS} "
+                         "threads available (NUMBA_NUM_THREADS)")
     # a bad overlay fails before the run
     layers = _overlays(scenario.output.overlays, overlay_label) if scenario.output.maps else []
-    result = run(scenario, progress=not quiet, threads=threads)
+    with registered() as shared:  # other plume runs see this one while it runs, and share the cores
+        chosen = threads if threads is not None else min(shared, numba.config.NUMBA_NUM_THREADS)
+        result = run(scenario, progress=not quiet, threads=chosen)
     for line in summary_lines(result):
         typer.echo(line)
     if scenario.output.maps:
@@ -125,7 +134,7 @@ def _overlays(paths, label_property: Optional[str] = None):
 @reports_bad_input
 def map_command(
     result_path: Path = typer.Argument(..., metavar="RESULT.nc", help="Result file of `plume run`."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output",
+    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="DIR",
                                           help="Folder for the figures (default: <name>_maps/ beside the result)."),
     overlay: Optional[list[Path]] = typer.Option(None, "--overlay", metavar="FILE",
                                                  help="GeoJSON or shapefile of areas to draw (repeatable)."),
@@ -144,7 +153,8 @@ def map_command(
 @reports_bad_input
 def compare_command(
     results: list[Path] = typer.Argument(..., metavar="A.nc B.nc ...", help="Result files of `plume run`."),
-    output: Path = typer.Option(Path("."), "-o", "--output", help="Folder for comparison.csv and comparison.md."),
+    output: Path = typer.Option(Path("."), "-o", "--output", metavar="DIR",
+                                help="Folder for comparison.csv and comparison.md."),
     maps: bool = typer.Option(False, "--maps", help="Also draw the comparison figures into the folder."),
     overlay: Optional[list[Path]] = typer.Option(None, "--overlay", metavar="FILE",
                                                  help="GeoJSON or shapefile of areas to draw on the deposit "
