@@ -52,7 +52,8 @@ def results(tmp_path_factory):
 def areas(tmp_path):
     lon0, lat0 = SITE
     d = 0.0018  # about 200 m
-    ring = [[lon0 - d, lat0 - d], [lon0 + d, lat0 - d], [lon0 + d, lat0 + d], [lon0 - d, lat0 + d], [lon0 - d, lat0 - d]]
+    ring = [[lon0 - d, lat0 - d], [lon0 + d, lat0 - d], [lon0 + d, lat0 + d], [lon0 - d, lat0 + d],
+            [lon0 - d, lat0 - d]]
     path = tmp_path / "contract.geojson"
     path.write_text(json.dumps({"type": "Feature", "properties": {"name": "contract X"},
                                 "geometry": {"type": "Polygon", "coordinates": [ring]}}))

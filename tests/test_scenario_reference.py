@@ -44,7 +44,8 @@ def test_rows_carry_unit_default_and_range():
     text = render()
     assert _row(text, "grain_density_kg_m3", "## `sediment`") == [
         "`grain_density_kg_m3`", "number", "kg/m3", "2650", "> 0", "Density of the mineral grains."]
-    unit, default, allowed = _row(text, "lofted_fraction", "## `sources[].near_field` with `model: turbidity_current`")[2:5]
+    near_field = "## `sources[].near_field` with `model: turbidity_current`"
+    unit, default, allowed = _row(text, "lofted_fraction", near_field)[2:5]
     assert (unit, default, allowed) == ("", "0.05", ">= 0, < 1")
     rate = _row(text, "rate_kg_s", "## `sources[]` with `kind: collector`")
     assert rate[1:5] == ["number", "kg/s", "required", "> 0"]
