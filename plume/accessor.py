@@ -125,31 +125,43 @@ class PlumeAccessor:
         - ``ssc_area`` (m2), per SSC threshold: the cells inside where SSC in any near-bed layer is
           at or above the threshold; ``ssc_area_ever`` the same for any output time so far.
         """
-        ds = self._ds
         mask = self.inside(area)
-        cell = self.cell_area_m2
-        out = xr.Dataset(coords={"area": mask["area"]})
-        out["area_m2"] = (mask.sum(("y", "x")) * cell).assign_attrs(
-            units="m2", long_name="area of the polygon, in whole cells")
-        thickness = ds["deposit_thickness"]
-        mass = ds["deposit_mass"] * cell
-        thresholds = ds["deposit_threshold"]
-        above = (thickness >= thresholds) & mask
-        out["deposit_area"] = (above.sum(("y", "x")) * cell).assign_attrs(
-            units="m2", long_name="area inside with deposit thickness at or above the threshold")
-        out["deposit_mass"] = mass.where(above, 0.0).sum(("y", "x")).assign_attrs(
-            units="kg", long_name="mass deposited inside where the deposit is at or above the threshold")
-        out["deposit_mass_total"] = mass.where(mask, 0.0).sum(("y", "x")).assign_attrs(
-            units="kg", long_name="mass deposited inside the area")
-        if "ssc" in ds.variables:
-            peak = ds["ssc"].max("layer")
-            now = (peak >= ds["ssc_threshold"]) & mask
-            ever = now.cumsum("time") > 0
-            out["ssc_area"] = (now.sum(("y", "x")) * cell).assign_attrs(
-                units="m2", long_name="area inside with near-bed SSC at or above the threshold")
-            out["ssc_area_ever"] = (ever.sum(("y", "x")) * cell).assign_attrs(
-                units="m2", long_name="area inside where near-bed SSC reached the threshold at some time so far")
+        # one polygon at a time, on the cells under its bounding box: memory stays at one area's worth
+        parts = [self._in_one_area(mask.isel(area=a)) for a in range(mask.sizes["area"])]
+        out = xr.concat(parts, dim="area").assign_coords(area=mask["area"])
+        attrs = {
+            "area_m2": ("m2", "area of the polygon, in whole cells"),
+            "deposit_area": ("m2", "area inside with deposit thickness at or above the threshold"),
+            "deposit_mass": ("kg", "mass deposited inside where the deposit is at or above the threshold"),
+            "deposit_mass_total": ("kg", "mass deposited inside the area"),
+            "ssc_area": ("m2", "area inside with near-bed SSC at or above the threshold"),
+            "ssc_area_ever": ("m2", "area inside where near-bed SSC reached the threshold at some time so far"),
+        }
+        for name, (units, long_name) in attrs.items():
+            if name in out:
+                out[name].attrs.update(units=units, long_name=long_name)
         return out
+
+    def _in_one_area(self, mask: xr.DataArray) -> xr.Dataset:
+        ds = self._ds
+        cell = self.cell_area_m2
+        jj, ii = np.nonzero(mask.values)
+        box = {"y": slice(jj.min(), jj.max() + 1), "x": slice(ii.min(), ii.max() + 1)} if jj.size else \
+            {"y": slice(0, 1), "x": slice(0, 1)}
+        inside = mask.isel(box) & bool(jj.size)  # an area that holds no cell centre: nothing inside
+        out = xr.Dataset({"area_m2": inside.sum() * cell})
+        thickness = ds["deposit_thickness"].isel(box)
+        mass = ds["deposit_mass"].isel(box) * cell
+        above = (thickness >= ds["deposit_threshold"]) & inside
+        out["deposit_area"] = above.sum(("y", "x")) * cell
+        out["deposit_mass"] = mass.where(above, 0.0).sum(("y", "x"))
+        out["deposit_mass_total"] = mass.where(inside, 0.0).sum(("y", "x"))
+        if "ssc" in ds.variables:
+            peak = ds["ssc"].isel(box).max("layer")
+            now = (peak >= ds["ssc_threshold"]) & inside
+            out["ssc_area"] = now.sum(("y", "x")) * cell
+            out["ssc_area_ever"] = (now.cumsum("time") > 0).sum(("y", "x")) * cell
+        return out.drop_vars([c for c in ("area", "x", "y", "lon", "lat") if c in out.coords])
 
 
 def _near(geom, lon0: float):

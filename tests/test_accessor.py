@@ -130,3 +130,11 @@ def test_bad_areas_are_clear_errors():
         ds.plume.in_area(42)
     with pytest.raises(PlumeError, match="not a plume result"):
         xr.Dataset().plume.at(0, 0)
+
+
+def test_an_area_smaller_than_a_cell_holds_nothing():
+    ds = result_like()
+    out = ds.plume.in_area(box(10.0, 20.0, 10.0, 20.0))  # inside one cell, around no centre
+    assert float(out["area_m2"][0]) == 0.0
+    assert float(out["deposit_mass_total"].isel(time=-1, area=0)) == 0.0
+    assert out["deposit_area"].isel(time=-1, area=0).values.tolist() == [0.0, 0.0]
