@@ -97,14 +97,13 @@ def run_command(
                                                 help=_LABEL_HELP + " For output.overlays, with output.maps."),
 ):
     """Run a scenario: write <output.directory>/<name>.nc, its metrics (CSV, JSON) and, when asked, trajectories and maps."""
-    from .solver import run
-    from .summary import summary_lines
-
-    scenario = _load(scenario_path, output, particles, seed, settings)
     import numba
 
+    from .solver import run
+    from .summary import summary_lines
     from .threads import registered
 
+    scenario = _load(scenario_path, output, particles, seed, settings)
     if threads is not None and threads > numba.config.NUMBA_NUM_THREADS:
         raise PlumeError(f"--threads: {threads} is more than the {numba.config.NUMBA_NUM_THREADS} "
                          "threads available (NUMBA_NUM_THREADS)")

@@ -1,9 +1,12 @@
 """How many threads a run's numba kernels use when the user does not say (`plume run --threads`).
 
 numba starts one thread per core by default. Two plume processes on the same cores then ask for
-twice as many threads as there are cores, and the threads' waiting at every parallel loop of every
-step slows each run 5-10 times (measured: two runs on 2 cores). That is what an ensemble on one
-machine does. So the default shares the cores among the plume runs on the machine:
+twice as many threads as there are cores, and the threads wait on each other at every parallel loop
+of every step. That is what an ensemble on one machine does. Measured on a 2-core machine shared
+with other work (configs/collectors/narrow_slow.yaml, 60,000 particles, 1,440 steps, two runs,
+two trials): one after another with 2 threads each, 76 and 86 s; together with 2 threads each
+(numba's default), 98 and 113 s; together with this default (1 thread each), 31 and 54 s.
+So the default shares the cores among the plume runs on the machine:
 
 1. ``PLUME_THREADS`` in the environment, if set, is the number;
 2. otherwise the cores this process may use (its CPU affinity: taskset, cgroups, batch schedulers),
