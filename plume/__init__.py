@@ -41,6 +41,7 @@ def open_result(path):
 
 # imported here, not lazily: importing the submodule later would rebind `plume.compare` to the module
 from .compare import compare  # noqa: E402
+from . import accessor  # noqa: E402,F401  (registers ds.plume on xarray Datasets)
 
 
 __all__ = ["__version__", "load_scenario", "run", "open_result", "compare", "PlumeError", "ScenarioError",

@@ -43,6 +43,7 @@ class OneLineUsageErrors(TyperGroup):
 
 app = typer.Typer(
     cls=OneLineUsageErrors, add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,  # click's plain help: flags read as flags (rich help prints "<bool>" after them)
     help="plume: sediment plumes from deep-sea nodule mining (Lagrangian particles, CF-NetCDF out).",
 )
 
@@ -96,10 +97,19 @@ def reports_bad_input(command):
     return wrapper
 
 
-def _load(scenario_path: Path, output: Optional[Path], particles: Optional[int], seed: Optional[int]):
+_LABEL_HELP = ("Property that names each overlay feature on the maps, e.g. a contract ID "
+               "(default: name, NAME or Name).")
+
+
+_SET_HELP = ("Override a scenario key, e.g. --set sources[0].rate_kg_s=20 (the value in YAML; "
+             "repeatable; as if written in the file).")
+
+
+def _load(scenario_path: Path, output: Optional[Path], particles: Optional[int], seed: Optional[int],
+          settings: Optional[list[str]] = None):
     from .scenario import load_scenario
 
-    scenario = load_scenario(scenario_path)
+    scenario = load_scenario(scenario_path, settings or ())
     if output is not None or particles is not None or seed is not None:
         scenario = scenario.with_overrides(
             particles=particles, seed=seed, output_directory=None if output is None else output.resolve()
@@ -111,11 +121,14 @@ def _load(scenario_path: Path, output: Optional[Path], particles: Optional[int],
 
 @app.command()
 @reports_bad_input
-def check(scenario_path: Path = typer.Argument(..., metavar="SCENARIO.yaml", help="Scenario file.")):
+def check(
+    scenario_path: Path = typer.Argument(..., metavar="SCENARIO.yaml", help="Scenario file."),
+    settings: Optional[list[str]] = typer.Option(None, "--set", metavar="KEY.PATH=VALUE", help=_SET_HELP),
+):
     """Validate a scenario file and its data files without running it."""
     from .solver import Simulation
 
-    scenario = _load(scenario_path, None, None, None)
+    scenario = _load(scenario_path, None, None, None, settings)
     simulation = Simulation(scenario)  # builds the environment and sources: data files are checked too
     t = scenario.time
     typer.echo(
@@ -129,24 +142,33 @@ def check(scenario_path: Path = typer.Argument(..., metavar="SCENARIO.yaml", hel
 @reports_bad_input
 def run_command(
     scenario_path: Path = typer.Argument(..., metavar="SCENARIO.yaml", help="Scenario file."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output directory (overrides output.directory)."),
-    particles: Optional[int] = typer.Option(None, "--particles", help="Number of particles (overrides particles.count)."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed (overrides particles.seed)."),
-    threads: Optional[int] = typer.Option(None, "--threads", min=1, help="Number of threads (default: all cores)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="DIR",
+                                          help="Output directory (overrides output.directory)."),
+    particles: Optional[int] = typer.Option(None, "--particles", metavar="N",
+                                            help="Number of particles (overrides particles.count)."),
+    seed: Optional[int] = typer.Option(None, "--seed", metavar="S", help="Random seed (overrides particles.seed)."),
+    threads: Optional[int] = typer.Option(
+        None, "--threads", min=1, metavar="N",
+        help="Number of threads (default: the cores shared among the plume runs now running on this machine; "
+             "PLUME_THREADS or OMP_NUM_THREADS set it too)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    settings: Optional[list[str]] = typer.Option(None, "--set", metavar="KEY.PATH=VALUE", help=_SET_HELP),
+    overlay_label: Optional[str] = typer.Option(None, "--overlay-label", metavar="PROPERTY",
+                                                help=_LABEL_HELP + " For output.overlays, with output.maps."),
 ):
     """Run a scenario: write <output.directory>/<name>.nc, its metrics (CSV, JSON) and, when asked, trajectories and maps."""
+    import numba
+
     from .solver import run
     from .summary import summary_lines
+    from .threads import registered
 
-    scenario = _load(scenario_path, output, particles, seed)
-    if threads is not None:
-        import numba
-
-        if threads > numba.config.NUMBA_NUM_THREADS:
-            raise PlumeError(f"--threads: {threads} is more than the {numba.config.NUMBA_NUM_THREADS} "
-                             "threads available (NUMBA_NUM_THREADS)")
-    layers = _overlays(scenario.output.overlays) if scenario.output.maps else []  # a bad one fails before the run
+    scenario = _load(scenario_path, output, particles, seed, settings)
+    if threads is not None and threads > numba.config.NUMBA_NUM_THREADS:
+        raise PlumeError(f"--threads: {threads} is more than the {numba.config.NUMBA_NUM_THREADS} "
+                         "threads available (NUMBA_NUM_THREADS)")
+    # a bad overlay fails before the run
+    layers = _overlays(scenario.output.overlays, overlay_label) if scenario.output.maps else []
     target = Path(scenario.output.directory) / f"{scenario.name}.nc"
     maps: list[Path] = []
 
@@ -156,34 +178,39 @@ def run_command(
         folder = default_directory(staged_nc)
         maps.extend(target.parent / folder.name / p.name for p in make_maps(dataset, folder, layers))
 
-    result = run(scenario, progress=not quiet, threads=threads,
-                 also_write=draw_maps if scenario.output.maps else None)
+    with registered() as shared:  # other plume runs see this one while it runs, and share the cores
+        chosen = threads if threads is not None else min(shared, numba.config.NUMBA_NUM_THREADS)
+        result = run(scenario, progress=not quiet, threads=chosen,
+                     also_write=draw_maps if scenario.output.maps else None)
     for line in summary_lines(result):
         typer.echo(line)
     for path in maps:
         typer.echo(f"  map: {path}")
 
 
-def _overlays(paths):
+def _overlays(paths, label_property: Optional[str] = None):
+    if not paths:
+        return []
     from .maps import load_overlay
 
-    return [load_overlay(p) for p in paths or []]
+    return [load_overlay(p, label_property) for p in paths]
 
 
 @app.command("map")
 @reports_bad_input
 def map_command(
     result_path: Path = typer.Argument(..., metavar="RESULT.nc", help="Result file of `plume run`."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output",
+    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="DIR",
                                           help="Folder for the figures (default: <name>_maps/ beside the result)."),
     overlay: Optional[list[Path]] = typer.Option(None, "--overlay", metavar="FILE",
                                                  help="GeoJSON or shapefile of areas to draw (repeatable)."),
+    overlay_label: Optional[str] = typer.Option(None, "--overlay-label", metavar="PROPERTY", help=_LABEL_HELP),
 ):
     """Draw the impact maps of a run: PNG figures and a GIF of near-bed SSC."""
     from .maps import ANIMATION, FIGURES, default_directory, make_maps, open_result
     from .resultset import check_targets, result_set
 
-    layers = _overlays(overlay)
+    layers = _overlays(overlay, overlay_label)
     ds = open_result(result_path)
     folder = output if output is not None else default_directory(result_path)
     names = [*FIGURES, ANIMATION]
@@ -198,14 +225,21 @@ def map_command(
 @reports_bad_input
 def compare_command(
     results: list[Path] = typer.Argument(..., metavar="A.nc B.nc ...", help="Result files of `plume run`."),
-    output: Path = typer.Option(Path("."), "-o", "--output", help="Folder for comparison.csv and comparison.md."),
+    output: Path = typer.Option(Path("."), "-o", "--output", metavar="DIR",
+                                help="Folder for comparison.csv and comparison.md."),
     maps: bool = typer.Option(False, "--maps", help="Also draw the comparison figures into the folder."),
+    overlay: Optional[list[Path]] = typer.Option(None, "--overlay", metavar="FILE",
+                                                 help="GeoJSON or shapefile of areas to draw on the deposit "
+                                                      "panels (repeatable; with --maps)."),
+    overlay_label: Optional[str] = typer.Option(None, "--overlay-label", metavar="PROPERTY", help=_LABEL_HELP),
 ):
-    """Compare runs: one row of impact metrics per run, as a table, CSV and Markdown."""
+    """Compare runs: their impact metrics side by side, as a table, CSV and Markdown (one row per metric)."""
     from .compare import compare
-
     from .resultset import check_targets, result_set
 
+    if overlay and not maps:
+        raise PlumeError("--overlay draws on the comparison figures: add --maps")
+    layers = _overlays(overlay, overlay_label)  # a bad overlay fails before anything is written
     comparison = compare(results)
     typer.echo(comparison.text())
     names = ["comparison.csv", "comparison.md", "comparison_deposit.png", "comparison_metrics.png"]
@@ -218,7 +252,7 @@ def compare_command(
             except ImportError as err:
                 raise PlumeError(f"--maps: the figures are not available ({err})") from None
             written += comparison_figures(comparison.datasets, comparison.labels, staged.staging,
-                                          table=comparison.to_frame())
+                                          table=comparison.area_frame(), overlays=layers)
         written = [staged.final(p) for p in written]
     for path in written:
         typer.echo(f"  wrote {path}")

@@ -57,12 +57,39 @@ class Comparison:
         return buffer.getvalue()
 
     def markdown_text(self) -> str:
-        head = ["scenario"] + [f"{name} ({self.units[name]})" for name in self.columns]
-        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        for label, row in zip(self.labels, self.rows):
-            lines.append("| " + " | ".join([label] + [_fmt(m.value) for m in row]) + " |")
+        """One row per metric, one column per run (a row per run would be dozens of columns wide)."""
+        head = ["metric", "unit"] + self.labels + ["meaning"]
+        lines = ["| " + " | ".join(head) + " |", "|---|---|" + "---:|" * len(self.labels) + "---|"]
+        for i, name in enumerate(self.columns):
+            cells = [f"`{name}`", self.units[name]] + [_fmt(row[i].value) for row in self.rows] + \
+                [self.rows[0][i].description]
+            lines.append("| " + " | ".join(cells) + " |")
         notes = [f"- {note}" for note in self.notes]
         return "\n".join(lines + ([""] + notes if notes else [])) + "\n"
+
+    def area_frame(self):
+        """The threshold areas (km2), one row per run: what the comparison's bar chart shows.
+
+        The deposit areas, then the near-bed SSC areas, at the time the runs are compared at, each
+        followed by the same area outside the collectors' swept footprint where the runs have it,
+        with the unit in the column name (``deposit ≥ 1 mm (km²)``)."""
+        import re
+
+        import pandas as pd
+
+        pattern = re.compile(r"^(deposit|ssc)_area(_outside_footprint)?_([0-9.e+-]+)(mm|mg_l)_m2$")
+        columns = {}
+        for kind in ("deposit", "ssc"):
+            for name in self.columns:
+                match = pattern.match(name)
+                if not match or match.group(1) != kind:
+                    continue
+                what = "deposit" if kind == "deposit" else "near-bed SSC"
+                unit = "mm" if match.group(4) == "mm" else "mg/L"
+                where = " outside footprint" if match.group(2) else ""
+                columns[f"{what} ≥ {match.group(3)} {unit}{where} (km²)"] = \
+                    [self.value(label, name) * 1e-6 for label in self.labels]
+        return pd.DataFrame(columns, index=pd.Index(self.labels, name="scenario"))
 
     def text(self) -> str:
         """For the terminal: metrics down, runs across (a row per run would be too wide to read)."""

@@ -8,6 +8,18 @@ def _share(part: float, whole: float) -> str:
     return f"{100.0 * part / whole:5.1f} %" if whole > 0 else "   - %"
 
 
+def speed_line(sim, wall_time_s: float) -> str:
+    """Particles, steps, threads and wall time, and a speed that is what it says: the particle-steps
+    actually taken (a particle counts at each step between its release and its deposition or exit,
+    not particles x steps) per second of the whole run's wall time (setup and output included)."""
+    import numba
+
+    rate = sim.particle_steps / wall_time_s if wall_time_s > 0 else float("nan")
+    return (f"  {sim.particles_released} particles, {sim.n_steps} steps, {numba.get_num_threads()} threads, "
+            f"{wall_time_s:.1f} s wall: {sim.particle_steps:.3g} particle-steps taken (particles in the "
+            f"water at each step), {rate:.3g} per wall second")
+
+
 def summary_lines(result) -> list[str]:
     ds = result.dataset
     sim = result.simulation
@@ -34,11 +46,7 @@ def summary_lines(result) -> list[str]:
         shares = ", ".join(f"{100.0 * float(f):.1f} % within {float(d):g} m"
                            for d, f in zip(ds.distance_limit.values, ds.deposited_fraction_within.values))
         lines.append(f"  deposited: {shares} of the track")
-    rate = sim.particle_steps / result.wall_time_s if result.wall_time_s > 0 else float("nan")
-    lines.append(
-        f"  {sim.particles_released} particles, {sim.n_steps} steps, {result.wall_time_s:.1f} s wall "
-        f"({rate:.3g} particle-steps/s incl. setup)"
-    )
+    lines.append(speed_line(sim, result.wall_time_s))
     if result.path is not None:
         from .output import metrics_paths
         from .trajectories import trajectory_path

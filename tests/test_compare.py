@@ -93,8 +93,13 @@ def test_faster_settling_deposits_more_near_the_track(runs, tmp_path):
     head = csv_text[0].split(",")
     fast = dict(zip(head, csv_text[1].split(",")))
     assert float(fast["deposited_fraction_within_100m"]) == near_fast
-    md = (tmp_path / "comparison.md").read_text()
-    assert md.count("\n| fast |") == 1 and md.count("\n| slow |") == 1
+    md = (tmp_path / "comparison.md").read_text().splitlines()
+    # transposed: one row per metric, one column per run
+    assert md[0] == "| metric | unit | fast | slow | meaning |"
+    rows = {line.split(" | ")[0].strip("| `"): line.split(" | ") for line in md[2:] if line.startswith("| `")}
+    assert len(rows) == len(table.columns) and "time_s" in rows
+    assert float(rows["deposited_fraction_within_100m"][2]) == pytest.approx(near_fast, rel=1e-3)
+    assert float(rows["deposited_fraction_within_100m"][3]) == pytest.approx(near_slow, rel=1e-3, abs=1e-4)
 
 
 def test_runs_of_different_duration_compare_at_the_common_final_time(runs):
@@ -133,7 +138,7 @@ def test_compare_refuses_a_missing_or_foreign_file(runs, tmp_path):
 def test_maps_option_hands_the_runs_to_the_figures(runs, tmp_path, monkeypatch):
     calls = []
 
-    def comparison_figures(datasets, labels, out_dir, table=None):
+    def comparison_figures(datasets, labels, out_dir, table=None, overlays=()):
         calls.append((len(datasets), list(labels), out_dir, table))
         path = out_dir / "figure.png"
         path.write_bytes(b"png")
@@ -145,7 +150,15 @@ def test_maps_option_hands_the_runs_to_the_figures(runs, tmp_path, monkeypatch):
     (n, labels, out_dir, table), = calls
     assert n == 2 and labels == ["fast", "slow"] and out_dir.parent == tmp_path  # drawn into the staging folder
     assert (tmp_path / "figure.png").read_bytes() == b"png"  # and moved in with the table
-    assert table.loc["fast", "time_s"] == 3600.0
+    # the bar chart gets the threshold areas (km2) at the compared time, not the first columns of the table
+    assert list(table.columns) == [
+        "deposit ≥ 0.001 mm (km²)", "deposit ≥ 0.001 mm outside footprint (km²)",
+        "deposit ≥ 0.01 mm (km²)", "deposit ≥ 0.01 mm outside footprint (km²)",
+        "near-bed SSC ≥ 0.1 mg/L (km²)", "near-bed SSC ≥ 0.1 mg/L outside footprint (km²)",
+        "near-bed SSC ≥ 1 mg/L (km²)", "near-bed SSC ≥ 1 mg/L outside footprint (km²)"]
+    compared = plume.compare([runs["fast"], runs["slow"]])
+    assert table.loc["slow", "deposit ≥ 0.001 mm (km²)"] == pytest.approx(
+        compared.value("slow", "deposit_area_0.001mm_m2") * 1e-6)
     assert "figure.png" in result.output
 
 

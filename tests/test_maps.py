@@ -164,8 +164,10 @@ def test_deposit_map(ds):
     legend = [t.get_text() for t in fig.axes[-1].get_legend().get_texts()]
     assert "100 mm (not reached)" in legend and "pilot (collector)" in legend and "return (discharge)" in legend
     # track, sources, scale bar, north arrow, seabed
+    # the collector (10 m wide) is drawn as the outline of the ground it sweeps, around its lanes
     (track,) = by_gid(ax, "track", "lines")
-    np.testing.assert_allclose(track.get_xdata(), ds.track_x.values)
+    assert track.get_xdata().min() == pytest.approx(ds.track_x.values.min() - 5.0)
+    assert track.get_xdata().max() == pytest.approx(ds.track_x.values.max() + 5.0)
     assert len(by_gid(ax, "source")) == 2
     assert [t.get_text() for t in by_gid(ax, "scale-bar", "texts")] == ["0.2 km"]
     assert len(by_gid(ax, "north-arrow", "texts")) == 1
@@ -296,7 +298,8 @@ def test_overlays_are_drawn_clipped_and_named_on_every_map(ds, tmp_path):
         labels = [t.get_text() for t in by_gid(ax, "overlay-label", "texts")]
         assert "east block" in labels and "inside: licence area" in labels and "far away" not in labels
     fig, draw, n = figures.animation_frames(ds, layers)
-    assert len(by_gid(fig.axes[0], "overlay", "patches")) == 3
+    # the animation is framed on the plume: the licence area around it is drawn, what lies beyond is clipped
+    assert 1 <= len(by_gid(fig.axes[0], "overlay", "patches")) <= 3
 
 
 @pytest.mark.parametrize("content, suffix, expected", [
@@ -423,3 +426,114 @@ def test_run_makes_the_maps_when_asked(tmp_path):
     folder = tmp_path / "out" / "case_maps"
     assert sorted(p.name for p in folder.iterdir()) == sorted(list(maps.FIGURES) + [maps.ANIMATION])
     assert f"map: {folder / maps.ANIMATION}" in cli.output
+
+
+# ---------------------------------------------------------------- labels, tracks and the animation (issue 18)
+
+def adjacent_contracts(path, name_key="name"):
+    """Three areas side by side east of the site, sharing edges: all named "contract area" (as ISA
+    files name a category), told apart by their contract_id."""
+    lon0, lat0 = SITE
+    d = 0.0025
+    features = []
+    for k in range(3):
+        west = lon0 + k * d
+        ring = [[west, lat0 - 2 * d], [west + d, lat0 - 2 * d], [west + d, lat0 + 2 * d], [west, lat0 + 2 * d],
+                [west, lat0 - 2 * d]]
+        features.append({"type": "Feature", "properties": {name_key: "contract area", "contract_id": f"C-{k + 1}"},
+                         "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    return path
+
+
+def label_boxes(fig, ax):
+    renderer = fig.canvas.get_renderer()
+    texts = [t for t in by_gid(ax, "overlay-label", "texts") if t.get_transform() != ax.transAxes]
+    return texts, [t.get_window_extent(renderer) for t in texts]
+
+
+def test_overlay_label_property_names_features_that_share_a_name(ds, tmp_path):
+    path = adjacent_contracts(tmp_path / "contracts.geojson")
+    by_name = maps.load_overlay(path)
+    assert by_name.shared_name == "contract area"  # a category: one legend entry, no labels
+    fig = figures.deposit_map(ds, [by_name])
+    assert label_boxes(fig, fig.axes[0])[0] == []
+    by_id = maps.load_overlay(path, "contract_id")
+    assert [name for name, _ in by_id.features] == ["C-1", "C-2", "C-3"] and by_id.shared_name is None
+    fig = figures.deposit_map(ds, [by_id])
+    texts, boxes = label_boxes(fig, fig.axes[0])
+    assert sorted(t.get_text() for t in texts) == ["C-1", "C-2", "C-3"]
+    # on a shared edge they would print on top of each other; inside their areas they do not
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    with pytest.raises(PlumeError, match=r"no feature has the property 'licence'.*properties: name, contract_id"):
+        maps.load_overlay(path, "licence")
+
+
+def test_labels_that_cannot_be_placed_apart_are_listed_instead(ds, tmp_path):
+    lon0, lat0 = SITE
+    d = 0.0002  # about 20 m: a row of tiny areas whose labels cannot all fit
+    features = [{"type": "Feature", "properties": {"name": f"block {k}"},
+                 "geometry": {"type": "Polygon", "coordinates": [[[lon0 + k * d, lat0], [lon0 + (k + 1) * d, lat0],
+                                                                  [lon0 + (k + 1) * d, lat0 + d],
+                                                                  [lon0 + k * d, lat0 + d], [lon0 + k * d, lat0]]]}}
+                for k in range(8)]
+    path = tmp_path / "blocks.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    fig = figures.deposit_map(ds, [maps.load_overlay(path)])
+    ax = fig.axes[0]
+    texts, boxes = label_boxes(fig, ax)
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    note = [t.get_text() for t in by_gid(ax, "overlay-label", "texts") if t.get_transform() == ax.transAxes]
+    listed = note[0].replace("\n", " ").split("also: ")[1].split(", ") if note else []
+    assert sorted([t.get_text() for t in texts] + listed) == sorted(f"block {k}" for k in range(8))
+    assert 0 < len(texts) < 8
+
+
+def test_a_track_without_a_width_is_drawn_as_its_lines(ds):
+    bare = ds.copy()
+    bare.attrs = {k: v for k, v in ds.attrs.items() if k != "scenario"}  # no widths to sweep with
+    fig = figures.deposit_map(bare)
+    (line,) = by_gid(fig.axes[0], "track", "lines")
+    np.testing.assert_allclose(line.get_xdata(), ds.track_x.values)
+
+
+def test_animation_frames_the_plume_follows_the_vehicle_and_is_large(ds, written):
+    from PIL import Image
+
+    from plume.maps.result import near_bed_mean_ssc_mg_l, vehicle_positions
+
+    out, _ = written
+    with Image.open(out / maps.ANIMATION) as gif:
+        assert gif.size[0] >= 1000
+    fig, draw, n = figures.animation_frames(ds)
+    ax = fig.axes[0]
+    x0, x1, y0, y1 = ax.get_extent(crs=ax.projection)
+    # framed on the plume: inside the grid, smaller than it, around every cell coloured at some time
+    assert EXTENT[0] <= x0 and x1 <= EXTENT[1] and EXTENT[2] <= y0 and y1 <= EXTENT[3]
+    assert (x1 - x0) * (y1 - y0) < 0.8 * (EXTENT[1] - EXTENT[0]) * (EXTENT[3] - EXTENT[2])
+    (mesh,) = by_gid(ax, "ssc-frame")
+    floor = mesh.norm.vmin
+    iy, ix = np.nonzero(np.nanmax(near_bed_mean_ssc_mg_l(ds), axis=0) >= floor)
+    assert x0 <= ds.x.values[ix].min() and ds.x.values[ix].max() <= x1
+    assert y0 <= ds.y.values[iy].min() and ds.y.values[iy].max() <= y1
+    # the collector's marker is where the vehicle is at each output time
+    (marker,) = by_gid(ax, "vehicle", "lines")
+    (path,) = vehicle_positions(ds, ds.time.values.astype(float) if ds.time.dtype.kind == "f"
+                                else (ds.time.values - ds.time.values[0]) / np.timedelta64(1, "s"))
+    seen = []
+    for i in range(n):
+        draw(i)
+        seen.append((marker.get_xdata()[0], marker.get_ydata()[0]))
+    np.testing.assert_allclose(seen, path)
+    assert len({tuple(np.round(p, 6)) for p in seen}) > 2  # it moves
+
+
+def test_plume_map_overlay_label_option(run, tmp_path):
+    result, _ = run
+    path = adjacent_contracts(tmp_path / "contracts.geojson")
+    cli = runner.invoke(app, ["map", str(result.path), "-o", str(tmp_path / "f"), "--overlay", str(path),
+                              "--overlay-label", "contract_id"])
+    assert cli.exit_code == 0, cli.output
+    bad = one_line_error(runner.invoke(app, ["map", str(result.path), "-o", str(tmp_path / "g"),
+                                             "--overlay", str(path), "--overlay-label", "nope"]))
+    assert "no feature has the property 'nope'" in bad

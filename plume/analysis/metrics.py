@@ -38,6 +38,22 @@ METRICS = {
                                                       "unit mass of nodules collected"),
     "ssc_area_per_sediment_mass": ("m2 kg-1", None, "ssc_area per unit mass of sediment released"),
     "ssc_area_per_nodule_mass": ("m2 kg-1", None, "ssc_area per unit mass of nodules collected"),
+    "footprint_area": ("m2", None, "seabed area swept by the collectors: each track widened by the collector's "
+                                   "release width"),
+    "deposit_area_outside_footprint": ("m2", None, "seabed area outside the collectors' swept footprint with "
+                                                   "deposit at or above threshold"),
+    "ssc_area_outside_footprint": ("m2", None, "seabed area outside the collectors' swept footprint where "
+                                               "near-bed suspended sediment concentration reached the threshold"),
+    "mass_deposited_outside_footprint": ("kg", None, "sediment mass deposited outside the collectors' swept "
+                                                     "footprint"),
+    "deposit_area_outside_footprint_per_sediment_mass": ("m2 kg-1", None, "deposit_area_outside_footprint per "
+                                                                          "unit mass of sediment released"),
+    "deposit_area_outside_footprint_per_nodule_mass": ("m2 kg-1", None, "deposit_area_outside_footprint per "
+                                                                        "unit mass of nodules collected"),
+    "ssc_area_outside_footprint_per_sediment_mass": ("m2 kg-1", None, "ssc_area_outside_footprint per unit mass "
+                                                                      "of sediment released"),
+    "ssc_area_outside_footprint_per_nodule_mass": ("m2 kg-1", None, "ssc_area_outside_footprint per unit mass "
+                                                                    "of nodules collected"),
     "deposit_area_by_class": ("m2", None, "seabed area where one sediment class alone gives a deposit at or "
                                           "above threshold"),
     "deposit_max_distance_by_class": ("m", None, "largest distance from the track of a cell where one sediment "
@@ -139,6 +155,9 @@ def metrics_dataset(ds, time_index: int = -1, distances_m=DEFAULT_DISTANCES_M) -
         out["ssc_area_per_nodule_mass"] = (("ssc_threshold",), fields.per_mass(ssc_area, nodules),
                                            metric_attrs("ssc_area_per_nodule_mass", when))
 
+    if has_geometry(ds):
+        out.update(_outside_footprint(ds, k, peak_ssc, area, released, nodules, when))
+
     if "deposit_mass_by_class" in ds.variables:
         by_class = ds["deposit_mass_by_class"].transpose("time", "sediment_class", "y", "x").values
         thick = by_class[: k + 1] / dry_density(ds)
@@ -159,6 +178,32 @@ def metrics_dataset(ds, time_index: int = -1, distances_m=DEFAULT_DISTANCES_M) -
                                  {"units": "m", "long_name": "distance limit from the track for deposited "
                                                              "mass fractions"})}
     return xr.Dataset(out, coords=coords)
+
+
+def _outside_footprint(ds, k, peak_ssc, cell_m2, released, nodules, when) -> dict:
+    """The threshold areas and the deposited mass outside the collectors' swept footprint, and the areas
+    per mass: what the mining disturbs beyond the ground it works anyway (plume.analysis.footprint)."""
+    from .footprint import covered_fraction
+
+    outside = 1.0 - covered_fraction(ds)  # (y, x) share of each cell outside the footprint
+    thickness = ds["deposit_thickness"].values[k]
+    dep_thr, ssc_thr = ds["deposit_threshold"].values, ds["ssc_threshold"].values
+    deposit = np.array([(outside * (thickness >= v)).sum() * cell_m2 for v in dep_thr])
+    ssc = np.array([(outside * (peak_ssc >= v)).sum() * cell_m2 for v in ssc_thr])
+    out = {
+        "footprint_area": ((), float((1.0 - outside).sum() * cell_m2), metric_attrs("footprint_area")),
+        "deposit_area_outside_footprint": (("deposit_threshold",), deposit,
+                                           metric_attrs("deposit_area_outside_footprint", when)),
+        "ssc_area_outside_footprint": (("ssc_threshold",), ssc, metric_attrs("ssc_area_outside_footprint", when)),
+        "mass_deposited_outside_footprint": ((), float((ds["deposit_mass"].values[k] * outside).sum() * cell_m2),
+                                             metric_attrs("mass_deposited_outside_footprint", when)),
+    }
+    for per, mass in (("sediment", released), ("nodule", nodules)):
+        if np.isfinite(mass):
+            for kind, dim, values in (("deposit", "deposit_threshold", deposit), ("ssc", "ssc_threshold", ssc)):
+                name = f"{kind}_area_outside_footprint_per_{per}_mass"
+                out[name] = ((dim,), fields.per_mass(values, mass), metric_attrs(name, when))
+    return out
 
 
 def add_metrics(ds: xr.Dataset, distances_m=None) -> xr.Dataset:

@@ -57,16 +57,29 @@ def metric_rows(ds, time_index: int = -1, distances_m=None) -> list[Metric]:
         tag = f"{_g(1000.0 * thr)}mm"
         area = float(ds["deposit_area"].values[k, i])  # the accumulator's own figure
         rows += _area_rows("deposit", tag, f"deposit >= {_g(1000.0 * thr)} mm", area, released_t, nodules_t)
+        if "deposit_area_outside_footprint" in m:
+            rows += _area_rows("deposit", tag, f"deposit >= {_g(1000.0 * thr)} mm outside the swept footprint",
+                               float(m["deposit_area_outside_footprint"].values[i]), released_t, nodules_t,
+                               where="_outside_footprint")
         rows.append(Metric(f"deposit_max_distance_{tag}_m", float(m["deposit_max_distance"].values[i]), "m",
                            f"largest distance from the track with deposit >= {_g(1000.0 * thr)} mm"))
     for i, thr in enumerate(ds["ssc_threshold"].values):
         tag = f"{_g(1000.0 * thr)}mg_l"
         label = f"near-bed SSC >= {_g(1000.0 * thr)} mg/L"
         rows += _area_rows("ssc", tag, label, float(m["ssc_area"].values[i]), released_t, nodules_t)
+        if "ssc_area_outside_footprint" in m:
+            rows += _area_rows("ssc", tag, f"{label} outside the swept footprint",
+                               float(m["ssc_area_outside_footprint"].values[i]), released_t, nodules_t,
+                               where="_outside_footprint")
         rows.append(Metric(f"ssc_max_distance_{tag}_m", float(m["ssc_max_distance"].values[i]), "m",
                            f"largest distance from the track with {label}"))
         rows.append(Metric(f"ssc_exceedance_time_max_{tag}_s", _longest_exceedance(ds, k, thr), "s",
                            f"longest time with {label} in any cell and layer"))
+    if "footprint_area" in m:
+        rows.append(Metric("footprint_area_m2", float(m["footprint_area"]), "m2",
+                           "seabed area swept by the collectors (tracks widened by their release width)"))
+        rows.append(Metric("mass_deposited_outside_footprint_kg", float(m["mass_deposited_outside_footprint"]), "kg",
+                           "sediment mass deposited outside the swept footprint by then"))
     exposure = m["ssc_exposure"].values
     rows.append(Metric("ssc_exposure_max_kg_s_m3", float(exposure.max()) if exposure.size else 0.0, "kg m-3 s",
                        "largest near-bed SSC exposure (time integral) of any cell and layer"))
@@ -82,12 +95,14 @@ def metric_rows(ds, time_index: int = -1, distances_m=None) -> list[Metric]:
     return rows
 
 
-def _area_rows(kind, tag, label, area, released_t, nodules_t) -> list[Metric]:
-    rows = [Metric(f"{kind}_area_{tag}_m2", area, "m2", f"area with {label}"),
-            Metric(f"{kind}_area_{tag}_m2_per_t_sediment", area / released_t if released_t > 0 else float("nan"),
+def _area_rows(kind, tag, label, area, released_t, nodules_t, where: str = "") -> list[Metric]:
+    """``{kind}_area{where}_{tag}_m2`` and its per-tonne figures (``where``: e.g. ``_outside_footprint``)."""
+    name = f"{kind}_area{where}_{tag}_m2"
+    rows = [Metric(name, area, "m2", f"area with {label}"),
+            Metric(f"{name}_per_t_sediment", area / released_t if released_t > 0 else float("nan"),
                    "m2 t-1", f"area with {label} per tonne of sediment released")]
     if np.isfinite(nodules_t):
-        rows.append(Metric(f"{kind}_area_{tag}_m2_per_t_nodules", area / nodules_t if nodules_t > 0 else float("nan"),
+        rows.append(Metric(f"{name}_per_t_nodules", area / nodules_t if nodules_t > 0 else float("nan"),
                            "m2 t-1", f"area with {label} per tonne of nodules collected"))
     return rows
 

@@ -11,16 +11,18 @@ from . import decor, result
 from .fields import colour_bar, log_mesh, threshold_contours
 from .files import prepare_directory
 from .offline import use_packaged_natural_earth
+from .overlays import draw_on_map
 from .style import DOUBLE_COLUMN_IN, RC, log_limits, new_figure, number, save_figure, styled
 
 LABEL_COLUMNS = ("label", "design", "name", "scenario")
 
 
-def comparison_figures(datasets: list, labels: list[str], out_dir: Path, table=None) -> list[Path]:
+def comparison_figures(datasets: list, labels: list[str], out_dir: Path, table=None, overlays=()) -> list[Path]:
     """Write comparison_deposit.png and comparison_metrics.png into `out_dir`; returns their paths.
 
     `table` (a pandas DataFrame or a list of dicts, one row per design) replaces the computed areas in
-    the bar chart by its numeric columns.
+    the bar chart by its numeric columns; `overlays` (plume.maps.Overlay, from load_overlay) are drawn
+    on every deposit panel.
     """
     import matplotlib
 
@@ -31,7 +33,7 @@ def comparison_figures(datasets: list, labels: list[str], out_dir: Path, table=N
         result.check_result(ds, label)
     out_dir = prepare_directory(out_dir)
     use_packaged_natural_earth()
-    figs = {"comparison_deposit.png": deposit_panels(datasets, labels),
+    figs = {"comparison_deposit.png": deposit_panels(datasets, labels, overlays),
             "comparison_metrics.png": metrics_chart(datasets, labels, table)}
     with matplotlib.rc_context(RC):
         return [save_figure(fig, Path(out_dir) / name) for name, fig in figs.items()]
@@ -67,7 +69,7 @@ def key_numbers(ds) -> str:
 
 
 @styled
-def deposit_panels(datasets, labels):
+def deposit_panels(datasets, labels, overlays=()):
     n = len(datasets)
     ncols = min(n, 3)
     nrows = math.ceil(n / ncols)
@@ -88,6 +90,9 @@ def deposit_panels(datasets, labels):
         mesh = log_mesh(ax, ds, values, limits, "turbid", "deposit")
         threshold_contours(ax, ds, values, result.thresholds_mm(ds), "mm", labels_per_level=1)
         decor.track_and_sources(ax, ds)
+        handles = draw_on_map(ax, ds, list(overlays), extent) if overlays else []
+        if handles and i == 0:
+            ax.legend(handles=handles, loc="upper left", fontsize=5, frameon=True, framealpha=0.8)
         ax.set_extent(extent, crs=ax.projection)  # a grid smaller than the common extent keeps it
         ax.set_title(f"{label}\n{key_numbers(ds)}", fontsize=6.5)
         axes.append(ax)
@@ -146,6 +151,9 @@ def metrics_chart(datasets, labels, table=None):
     nrows = math.ceil(len(columns) / ncols)
     fig = new_figure(DOUBLE_COLUMN_IN, 0.7 + 1.6 * nrows)
     axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
+    from matplotlib.ticker import FuncFormatter
+
+    plain = FuncFormatter(lambda v, _: number(v))  # no "1e6" multiplier above the axis, under the title
     colours = [f"C{i}" for i in range(len(names))]
     for ax, (title, values) in zip(axes, columns.items()):
         bars = ax.bar(range(len(values)), values, color=colours[:len(values)], gid="metric-bar")
@@ -155,6 +163,7 @@ def metrics_chart(datasets, labels, table=None):
         ax.set_xticks(range(len(values)), names[:len(values)], rotation=20 if len(names) > 3 else 0,
                       ha="right" if len(names) > 3 else "center")
         ax.grid(True, axis="y", linewidth=0.25, alpha=0.5)
+        ax.yaxis.set_major_formatter(plain)
         ax.margins(y=0.15)
     for ax in axes[len(columns):]:
         ax.set_visible(False)

@@ -74,14 +74,31 @@ def seabed(ax, ds, contours: bool = True) -> None:
               colors="0.3")
 
 
+TRACK_COLOUR = "#d01c8b"  # magenta: no threshold, overlay or colour-map colour is near it
+
+
 def track_and_sources(ax, ds) -> list:
     """The mining track(s) and the sources, with legend handles; nothing when the file has none.
 
-    Magenta track: no threshold, overlay or colour-map colour is near it, so it never reads as a contour.
+    A collector with a width is drawn as the outline of the ground it sweeps (its track widened by its
+    release width, plume.analysis.footprint): dozens of lanes drawn one by one would fill a block and
+    hide the thickest deposit under it. A track without a width is drawn as its polyline.
     """
+    from ..analysis.footprint import footprint
+
     handles = []
-    for i, (name, x, y) in enumerate(result.tracks(ds)):
-        (line,) = ax.plot(x, y, color="#d01c8b", linewidth=0.35, alpha=0.6, transform=ax.projection, zorder=6,
+    try:
+        swept = footprint(ds)
+    except Exception:  # an old or partial file: fall back to the polylines
+        swept = None
+    if swept is not None and not swept.is_empty:
+        for i, ring in enumerate(_rings(swept)):
+            (line,) = ax.plot(*ring.xy, color=TRACK_COLOUR, linewidth=0.6, alpha=0.9, transform=ax.projection,
+                              zorder=6, gid="track", label="mined footprint (outline)" if i == 0 else None)
+            if i == 0:
+                handles.append(line)
+    for i, (name, x, y) in enumerate(result.tracks(ds) if swept is None or swept.is_empty else []):
+        (line,) = ax.plot(x, y, color=TRACK_COLOUR, linewidth=0.35, alpha=0.6, transform=ax.projection, zorder=6,
                           gid="track", label="collector track" if i == 0 else None)
         if i == 0:
             handles.append(line)
@@ -93,6 +110,15 @@ def track_and_sources(ax, ds) -> list:
                             label=f"{s['name']} ({s['kind']})" if s["kind"] else s["name"])
         handles.append(handle)
     return handles
+
+
+def _rings(geometry) -> list:
+    """Every outer and inner ring of a (multi)polygon."""
+    rings = []
+    for polygon in getattr(geometry, "geoms", [geometry]):
+        if polygon.geom_type == "Polygon":
+            rings += [polygon.exterior, *polygon.interiors]
+    return rings
 
 
 def nice_length(span: float) -> float:

@@ -206,23 +206,56 @@ def animation_frames(ds, overlays=()):
     """The figure of the near-bed SSC animation and a function that draws frame i on it.
 
     Frames show the thickness-weighted mean over all near-bed layers: the lowest layer alone holds too
-    few particles at any one time to show the plume moving.
+    few particles at any one time to show the plume moving. The map is framed on the plume (every cell
+    it reaches on the colour scale at some time, and the track), not the whole grid, and a marker
+    follows each collector along its track.
     """
     fig = new_figure(SINGLE_COLUMN_IN * 1.2, SINGLE_COLUMN_IN * 1.28)  # not cropped: frames keep one size
-    ax = decor.map_axes(fig, [0.14, 0.27, 0.82, 0.67], ds, nbins=4)
-    decor.seabed(ax, ds, contours=False)
     series = result.near_bed_mean_ssc_mg_l(ds)
     limits = log_limits(series, result.thresholds_mg_l(ds))
+    extent = plume_extent(ds, series, limits[0])
+    ax = decor.map_axes(fig, [0.14, 0.27, 0.82, 0.67], ds, extent, nbins=4)
+    decor.seabed(ax, ds, contours=False)
     mesh = log_mesh(ax, ds, series[0], limits, "turbid", "ssc-frame")
-    handles = _map_furniture(fig, ax, ds, overlays)
+    handles = _map_furniture(fig, ax, ds, overlays, extent)
     colour_bar(fig, mesh, f"mean SSC 0-{result.near_bed_top_m(ds):g} m above bed (mg/L)", ax=ax,
                location="bottom", shrink=0.9, pad=0.07, fraction=0.05)
-    _legend(ax, handles, loc="upper center", ncols=2, bbox_to_anchor=(0.5, -0.27))
     h = result.hours(ds)
+    paths = result.vehicle_positions(ds, h * 3600.0)
+    vehicles = [ax.plot([], [], marker="o", markersize=5, color="#d01c8b", markeredgecolor="black",
+                        markeredgewidth=0.6, linestyle="none", transform=ax.projection, zorder=10, gid="vehicle",
+                        label="collector (now)" if k == 0 else None)[0] for k in range(len(paths))]
+    _legend(ax, handles + vehicles[:1], loc="upper center", ncols=2, bbox_to_anchor=(0.5, -0.27))
 
     def draw(i: int) -> None:
         mesh.set_array(np.ma.masked_less(np.ma.masked_invalid(series[i]), limits[0]).ravel())
+        for marker, xy in zip(vehicles, paths):
+            marker.set_data([xy[i, 0]], [xy[i, 1]])
         ax.set_title(f"Near-bed suspended sediment, t = {h[i]:g} h")
 
     draw(0)
     return fig, draw, len(h)
+
+
+def plume_extent(ds, series, floor: float, margin: float = 0.15) -> tuple[float, float, float, float]:
+    """A square extent (m) around every cell where `series` (time, y, x) reaches `floor` at some time and
+    around the track and sources, with a margin; within the grid (the whole grid when nothing is there)."""
+    x0, x1, y0, y1 = result.extent_m(ds)
+    reached = np.nanmax(np.where(np.isfinite(series), series, -np.inf), axis=0) >= floor
+    iy, ix = np.nonzero(reached)
+    xs = list(ds.x.values[ix])
+    ys = list(ds.y.values[iy])
+    for _, tx, ty in result.tracks(ds):
+        xs += list(tx)
+        ys += list(ty)
+    xs += [s["x"] for s in result.sources(ds)]
+    ys += [s["y"] for s in result.sources(ds)]
+    if not xs:
+        return x0, x1, y0, y1
+    cell = abs(float(ds.x.values[1] - ds.x.values[0])) if ds.x.size > 1 else 1.0
+    half = max(0.5 * max(np.ptp(xs), np.ptp(ys)) * (1 + 2 * margin), 5 * cell)
+    cx, cy = 0.5 * (min(xs) + max(xs)), 0.5 * (min(ys) + max(ys))
+    half = min(half, 0.5 * (x1 - x0), 0.5 * (y1 - y0))
+    cx = min(max(cx, x0 + half), x1 - half)  # slide the square inside the grid rather than cut it
+    cy = min(max(cy, y0 + half), y1 - half)
+    return cx - half, cx + half, cy - half, cy + half

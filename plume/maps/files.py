@@ -64,8 +64,11 @@ def make_maps(ds, out_dir, overlays=(), progress=None) -> list[Path]:
     return written
 
 
+ANIMATION_WIDTH_PX = 1050  # large enough to read on a screen; the figure is drawn at a column's width
+
+
 def write_animation(ds, path: Path, layers=(), fps: float = 4.0) -> Path:
-    """A GIF of near-bed SSC, one frame per output time."""
+    """A GIF of near-bed SSC, one frame per output time, about ANIMATION_WIDTH_PX pixels wide."""
     import matplotlib
     from matplotlib.animation import PillowWriter
 
@@ -73,9 +76,10 @@ def write_animation(ds, path: Path, layers=(), fps: float = 4.0) -> Path:
 
     fig, draw, n = figures.animation_frames(ds, layers)
     writer = PillowWriter(fps=fps)
+    dpi = ANIMATION_WIDTH_PX / fig.get_figwidth()
     # frames must all have one size: no tight bounding box here
     with written_atomically(path, suffix=".gif") as tmp, \
-            matplotlib.rc_context({**RC, "savefig.bbox": "standard"}), writer.saving(fig, tmp, GIF_DPI):
+            matplotlib.rc_context({**RC, "savefig.bbox": "standard"}), writer.saving(fig, tmp, dpi):
         for i in range(n):
             draw(i)
             writer.grab_frame()

@@ -29,17 +29,22 @@ class Overlay:
         return names.pop() if len(names) == 1 and len(self.features) > 1 else None
 
 
-def load_overlay(path) -> Overlay:
+def load_overlay(path, label_property: str | None = None) -> Overlay:
+    """The areas of a GeoJSON or shapefile, each named by its ``name`` property (or NAME, Name), or by
+    ``label_property`` when given (e.g. a contract ID: features that share a name are then told apart)."""
     path = Path(path)
     if not path.is_file():
         raise PlumeError(f"overlay {path}: no such file")
     suffix = path.suffix.lower()
     if suffix in (".geojson", ".json"):
-        features, label = _geojson(path)
+        features, label = _geojson(path, label_property)
     elif suffix == ".shp":
-        features, label = _shapefile(path)
+        features, label = _shapefile(path, label_property)
     else:
         raise PlumeError(f"overlay {path}: unknown format {suffix or '(no suffix)'}; use .geojson, .json or .shp")
+    if label_property is not None and all(name is None for name, _ in features):
+        raise PlumeError(f"overlay {path}: no feature has the property {label_property!r} "
+                         f"(--overlay-label); properties: {', '.join(_property_names(path)) or 'none'}")
     features = [(name, geom) for name, geom in features if geom is not None and not geom.is_empty]
     if not features:
         raise PlumeError(f"overlay {path}: no geometries in the file")
@@ -55,15 +60,15 @@ def _bounds(geoms):
     return b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
 
 
-def _name(properties) -> str | None:
-    for key in NAME_KEYS:
+def _name(properties, label_property: str | None = None) -> str | None:
+    for key in (label_property,) if label_property is not None else NAME_KEYS:
         value = (properties or {}).get(key)
         if value not in (None, ""):
             return str(value)
     return None
 
 
-def _geojson(path: Path):
+def _geojson(path: Path, label_property: str | None = None):
     from shapely.geometry import shape
 
     try:
@@ -84,19 +89,38 @@ def _geojson(path: Path):
             geom = shape(item["geometry"]) if item.get("geometry") else None
         except Exception as err:  # shapely raises several types for malformed coordinates
             raise PlumeError(f"overlay {path}: feature {i}: bad geometry ({err})") from None
-        features.append((_name(item.get("properties")), geom))
+        features.append((_name(item.get("properties"), label_property), geom))
     return features, data.get("name") if isinstance(data.get("name"), str) else None
 
 
-def _shapefile(path: Path):
+def _shapefile(path: Path, label_property: str | None = None):
     from cartopy.io import shapereader
 
     try:
         reader = shapereader.Reader(str(path))
-        features = [(_name(r.attributes), r.geometry) for r in reader.records()]
+        features = [(_name(r.attributes, label_property), r.geometry) for r in reader.records()]
     except Exception as err:  # pyshp raises its own errors and plain ones for truncated files
         raise PlumeError(f"overlay {path}: not a readable shapefile ({err})") from None
     return features, None
+
+
+def _property_names(path: Path) -> list[str]:
+    """The property (attribute) names the file's features carry, for an error message."""
+    names: dict[str, None] = {}
+    try:
+        if path.suffix.lower() == ".shp":
+            from cartopy.io import shapereader
+
+            for record in shapereader.Reader(str(path)).records():
+                names.update(dict.fromkeys(record.attributes))
+        else:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            items = data.get("features") or [data] if isinstance(data, dict) else []
+            for item in items:
+                names.update(dict.fromkeys((item.get("properties") or {}) if isinstance(item, dict) else {}))
+    except Exception:  # only for the message: the file was readable a moment ago
+        pass
+    return [str(n) for n in names]
 
 
 def _near_site(geom, lon0: float):
@@ -166,7 +190,7 @@ def draw_on_map(ax, ds, layers, extent, every_layer: bool = False) -> list:
     span = max(x1 - x0, y1 - y0) / 111e3  # degrees, roughly; a wide margin keeps every visible part
     window = box(lon0 - 3 * span - 1, max(lat0 - 3 * span - 1, -89.9), lon0 + 3 * span + 1,
                  min(lat0 + 3 * span + 1, 89.9))
-    handles, inside = [], []
+    handles, inside, unplaced, placed = [], [], [], []
     for i, layer in enumerate(layers):
         colour = OVERLAY_COLOURS[i % len(OVERLAY_COLOURS)]
         drawn = False
@@ -184,21 +208,57 @@ def draw_on_map(ax, ds, layers, extent, every_layer: bool = False) -> list:
                                    transform=ax.transData))
             drawn = True
             label = None if layer.shared_name else name
-            edge = local.boundary.intersection(frame.buffer(-1e-6 * (x1 - x0))) if filled else clipped
-            if label and not edge.is_empty:
-                piece = max(getattr(edge, "geoms", [edge]), key=lambda g: g.length)
-                at = piece.interpolate(0.5, normalized=True)
-                ax.text(at.x, at.y, label, color=colour, fontsize=5.5, ha="center", va="center", zorder=9,
-                        path_effects=halo(), gid="overlay-label", clip_on=True)
-            elif label and filled and local.contains(frame):
+            if label and filled and local.contains(frame):
                 inside.append(label)
+            elif label and not _place_label(ax, label, _label_spots(clipped, filled), colour, placed):
+                unplaced.append(label)
         if drawn or every_layer:
             handles.append(Line2D([], [], color=colour, linestyle="--", linewidth=1.0,
                                   label=textwrap.fill(layer.shared_name or layer.label, 40)))
-    if inside:
-        ax.text(0.98, 0.02, "inside: " + ", ".join(dict.fromkeys(inside)), transform=ax.transAxes,
+    notes = [f"inside: {', '.join(dict.fromkeys(inside))}"] if inside else []
+    notes += [f"also: {', '.join(dict.fromkeys(unplaced))}"] if unplaced else []
+    if notes:
+        ax.text(0.98, 0.02, "\n".join(textwrap.fill(n, 60) for n in notes), transform=ax.transAxes,
                 ha="right", va="bottom", fontsize=5.5, zorder=9, path_effects=halo(), gid="overlay-label")
     return handles
+
+
+def _label_spots(clipped, filled: bool) -> list:
+    """Where a feature's label may go, best first: inside a polygon (its visible part's pole of
+    inaccessibility, then other interior points), so that two areas sharing an edge get two places;
+    along a line, its middle, then its quarter points."""
+    from shapely.ops import polylabel
+
+    parts = sorted(getattr(clipped, "geoms", [clipped]), key=lambda g: g.area if filled else g.length,
+                   reverse=True)
+    spots = []
+    for part in parts[:3]:
+        if filled and part.geom_type == "Polygon":
+            spots.append(polylabel(part, tolerance=max(part.length, 1.0) * 1e-3))
+            spots.append(part.representative_point())
+        elif not filled and part.length > 0:
+            spots += [part.interpolate(f, normalized=True) for f in (0.5, 0.25, 0.75)]
+    return spots
+
+
+def _place_label(ax, label: str, spots, colour, placed: list) -> bool:
+    """Write `label` at the first of `spots` where it overlaps no label already placed (window boxes
+    in `placed`); False, and nothing drawn, when every spot collides."""
+    if not spots:
+        return False
+    from .decor import halo
+
+    text = ax.text(spots[0].x, spots[0].y, label, color=colour, fontsize=5.5, ha="center", va="center",
+                   zorder=9, path_effects=halo(), gid="overlay-label", clip_on=True)
+    renderer = ax.figure.canvas.get_renderer()
+    for spot in spots:
+        text.set_position((spot.x, spot.y))
+        box = text.get_window_extent(renderer).expanded(1.08, 1.2)
+        if not any(box.overlaps(other) for other in placed):
+            placed.append(box)
+            return True
+    text.remove()
+    return False
 
 
 def draw_in_lonlat(ax, layer: Overlay, index: int) -> None:

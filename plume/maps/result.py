@@ -231,3 +231,28 @@ def near_bed_mean_ssc_mg_l(ds) -> np.ndarray:
 def near_bed_top_m(ds) -> float:
     return float(ds.layer_bounds.values[-1, 1]) if "layer_bounds" in ds.variables else float(
         cell_edges(ds.layer.values)[-1])
+
+
+def vehicle_positions(ds, times_s) -> list[np.ndarray]:
+    """Per collector, where the vehicle is at `times_s` (n, 2; m), from the scenario the result carries
+    (its track and speed); held at the track's start before the release and where it stopped after.
+    Collectors the scenario cannot place (an old or partial file) are left out."""
+    import yaml
+
+    from ..scenario import Collector
+    from ..sources import vehicle_path
+
+    try:
+        scenario = yaml.safe_load(ds.attrs.get("scenario", "")) or {}
+        items = [s for s in scenario.get("sources", []) if isinstance(s, dict) and s.get("kind") == "collector"]
+    except (yaml.YAMLError, AttributeError, TypeError):
+        return []
+    out = []
+    for item in items:
+        try:
+            collector = Collector.model_validate(item)
+        except Exception:  # not this version's collector keys: no marker rather than no animation
+            continue
+        t = np.clip(np.asarray(times_s, dtype=float), collector.start_s, collector.stop_s)
+        out.append(vehicle_path(collector, t)[0])
+    return out

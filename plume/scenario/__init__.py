@@ -11,7 +11,8 @@ See DESIGN.md sections 3 and 4 for the contract.
 Modules: ``values`` (value types, limits, shared checks), ``environment``
 (site, time, seabed, currents, turbulence), ``sediment``, ``sources``,
 ``layout`` (particles, grid, thresholds, output), ``model`` (Scenario),
-``loading`` (YAML) and ``errors`` (pydantic errors as one line).
+``loading`` (YAML, ``extends:`` and ``--set``), ``errors`` (pydantic errors as one line) and
+``reference`` (docs/scenario.md, generated from the models).
 """
 from .environment import (TIDAL_PERIODS_H, AbyssalHills, Bathymetry, BoundaryLayerDiffusivity, ConstantDiffusivity,
                           EddyEpisode, Currents, CurrentVariables,

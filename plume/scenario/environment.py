@@ -30,18 +30,18 @@ MAX_HORIZONTAL_M2_S = 1.0e4  # Okubo (1971): about 1e4 m2/s only at 1000-km scal
 class Site(_Model):
     """Origin of the local x/y frame (x east, y north, metres), in degrees."""
 
-    lon: num(ge=-180, le=360)
-    lat: num(ge=-80, le=80)
+    lon: num(ge=-180, le=360) = Field(description="Longitude of the origin (degrees east; -180 to 360).")
+    lat: num(ge=-80, le=80) = Field(description="Latitude of the origin (degrees north).")
 
 
 class TimeSpec(_Model):
     """Run time: ``start`` (UTC; naive means UTC), ``duration_h`` (hours), ``step_s``
     (solver step, s) and ``output_every_s`` (s between output times, a multiple of the step)."""
 
-    start: UtcDatetime
-    duration_h: num(gt=0, le=DECADE_H)  # physical ranges: see docs/scenario_ranges.md
-    step_s: num(gt=0, le=86_400)
-    output_every_s: num(gt=0, le=DECADE_H * 3600)
+    start: UtcDatetime = Field(description="Start of the run, e.g. 2026-04-01T00:00:00Z (UTC; a time without zone is UTC).")
+    duration_h: num(gt=0, le=DECADE_H) = Field(description="Length of the run; a whole multiple of step_s.")  # physical ranges: see docs/scenario_ranges.md
+    step_s: num(gt=0, le=86_400) = Field(description="Solver time step.")
+    output_every_s: num(gt=0, le=DECADE_H * 3600) = Field(description="Time between output records; a whole multiple of step_s.")
 
     @model_validator(mode="after")
     def _consistent(self) -> "TimeSpec":
@@ -113,13 +113,16 @@ class AbyssalHills(_Model):
     parameters were fitted to, and the scale below which the CCZ's sediment drape smooths
     the basement relief."""
 
-    rms_height_m: num(ge=0, le=2000) = 30.0
-    wavelength_across_m: num(gt=0, le=1e6) = 4000.0
-    wavelength_along_m: num(gt=0, le=1e6) = 15000.0
-    azimuth_deg: num(ge=-360, le=360) = 0.0
-    hurst: num(gt=0, le=1) = 0.9
-    rolloff_wavelength_m: num(gt=0, le=1e6) = 500.0
-    seed: integer(ge=0, le=2**63 - 1) = 0
+    rms_height_m: num(ge=0, le=2000) = Field(30.0, description="Root-mean-square height of the synthetic relief.")
+    wavelength_across_m: num(gt=0, le=1e6) = Field(4000.0, description="Characteristic wavelength across strike (2 pi times the correlation length).")
+    wavelength_along_m: num(gt=0, le=1e6) = Field(15000.0, description="Characteristic wavelength along strike; >= wavelength_across_m.")
+    azimuth_deg: num(ge=-360, le=360) = Field(0.0, description="Direction the ridges run (compass, clockwise from north; 0: north-south ridges).")
+    hurst: num(gt=0, le=1) = Field(0.9, description="Hurst exponent H of the von Karman spectrum (fractal dimension "
+                                                   "3 - H; 0.9 from Goff & Jordan's Pacific fits).")
+    rolloff_wavelength_m: num(gt=0, le=1e6) = Field(
+        500.0, description="Wavelength below which the spectrum rolls off (power down by 1/e), so slopes do not grow "
+                           "as the grid is refined (about twice a Sea Beam footprint at 4,500 m).")
+    seed: integer(ge=0, le=2**63 - 1) = Field(0, description="Seed of the random field's white noise.")
 
     @model_validator(mode="after")
     def _along_not_shorter(self) -> "AbyssalHills":
@@ -138,10 +141,10 @@ class Bathymetry(_Model):
     lon/lat and elevation or depth; ``variable`` names it, null = detect), plus optional
     synthetic ``abyssal_hills`` on the output grid's spacing (null = none)."""
 
-    flat_depth_m: num(gt=0, le=11000) | None = None
-    file: FilePath | None = None
-    variable: Text | None = None
-    abyssal_hills: AbyssalHills | None = None
+    flat_depth_m: num(gt=0, le=11000) | None = Field(None, description="Depth of a flat seabed (positive down); give this or file.")
+    file: FilePath | None = Field(None, description="NetCDF bathymetry with lon/lat and elevation or depth (relative to the scenario file).")
+    variable: Text | None = Field(None, description="Name of the elevation or depth variable in file; null: detected.")
+    abyssal_hills: AbyssalHills | None = Field(None, description="Synthetic abyssal-hill relief added on the output grid's spacing; null: none.")
 
     @field_validator("file")
     @classmethod
@@ -163,11 +166,11 @@ class Tide(_Model):
     """One tidal constituent of the synthetic current: u (east) and v (north) amplitudes
     (m/s) and phases (degrees); by default v lags u by 90 degrees (a rotary tide)."""
 
-    constituent: Literal["M2", "S2", "N2", "K2", "K1", "O1", "P1", "Q1", "M4"]
-    u_amplitude_m_s: num(ge=0, le=5)
-    v_amplitude_m_s: num(ge=0, le=5) = 0.0
-    phase_deg: num(ge=-360, le=360) = 0.0
-    v_phase_deg: num(ge=-360, le=360) | None = None
+    constituent: Literal["M2", "S2", "N2", "K2", "K1", "O1", "P1", "Q1", "M4"] = Field(description="Tidal constituent, which sets the period.")
+    u_amplitude_m_s: num(ge=0, le=5) = Field(description="Amplitude of the eastward component.")
+    v_amplitude_m_s: num(ge=0, le=5) = Field(0.0, description="Amplitude of the northward component.")
+    phase_deg: num(ge=-360, le=360) = Field(0.0, description="Phase of the eastward component.")
+    v_phase_deg: num(ge=-360, le=360) | None = Field(None, description="Phase of the northward component; null: phase_deg - 90 (a clockwise rotary tide).")
 
     @property
     def period_s(self) -> float:
@@ -183,9 +186,9 @@ class EddyEpisode(_Model):
     """A passing surface eddy: the abyssal flow's kinetic energy rises smoothly by ``energy_gain``
     (peak factor, >= 1) over ``duration_h`` hours from ``start_h`` (hours after the run's start)."""
 
-    start_h: num(ge=0, le=DECADE_H)
-    duration_h: num(gt=0, le=DECADE_H)
-    energy_gain: num(ge=1, le=100)
+    start_h: num(ge=0, le=DECADE_H) = Field(description="When the eddy's influence begins, hours after the run's start.")
+    duration_h: num(gt=0, le=DECADE_H) = Field(description="How long the episode lasts.")
+    energy_gain: num(ge=1, le=100) = Field(description="Peak factor by which the abyssal flow's kinetic energy rises (>= 1).")
 
 
 class MidwaterFlow(_Model):
@@ -194,10 +197,12 @@ class MidwaterFlow(_Model):
     there the uniform current goes linearly from the near-bed flow to this one. With ``preset: ccz``
     the values are the ones documented in plume.scenario.presets."""
 
-    mean_u_m_s: num(ge=-5, le=5) = 0.0
-    mean_v_m_s: num(ge=-5, le=5) = 0.0
-    from_height_m: num(ge=0, le=11_000) = 200.0
-    to_height_m: num(gt=0, le=11_000) = 1000.0
+    mean_u_m_s: num(ge=-5, le=5) = Field(0.0, description="Eastward mean of the midwater flow.")
+    mean_v_m_s: num(ge=-5, le=5) = Field(0.0, description="Northward mean of the midwater flow.")
+    from_height_m: num(ge=0, le=11_000) = Field(
+        200.0, description="Height above the bed up to which the uniform flow is the near-bed flow.")
+    to_height_m: num(gt=0, le=11_000) = Field(
+        1000.0, description="Height above the bed from which it is the midwater flow (linear between).")
 
     @model_validator(mode="after")
     def _ordered(self) -> "MidwaterFlow":
@@ -213,14 +218,17 @@ class SyntheticCurrents(_Model):
     ``preset: ccz`` fills every key left out with documented eastern-CCZ near-bed values
     (plume.scenario.presets)."""
 
-    preset: Literal["none", "ccz"] = "none"
-    mean_u_m_s: num(ge=-5, le=5) = 0.0
-    mean_v_m_s: num(ge=-5, le=5) = 0.0
-    tides: list[Tide] = []
-    eddies: list[EddyEpisode] = []
-    bottom_roughness_m: num(gt=0, lt=1) | None = None
-    log_layer_height_m: num(gt=0, le=1000) = 10.0  # bottom boundary layers: 10-100 m thick
-    midwater: MidwaterFlow | None = None  # null: the near-bed flow at every depth
+    preset: Literal["none", "ccz"] = Field("none", description="ccz: fill every key left out with documented eastern-CCZ near-bed values (Munoz-Royo et "
+                            "al. 2022; Aleynik et al. 2017; see plume/scenario/presets.py).")
+    mean_u_m_s: num(ge=-5, le=5) = Field(0.0, description="Mean eastward current.")
+    mean_v_m_s: num(ge=-5, le=5) = Field(0.0, description="Mean northward current.")
+    tides: list[Tide] = Field([], description="Tidal constituents added to the mean flow.")
+    eddies: list[EddyEpisode] = Field([], description="Passing-eddy episodes that raise the flow's energy for a while.")
+    bottom_roughness_m: num(gt=0, lt=1) | None = Field(None, description="Roughness length z0 of a logarithmic layer near the bed; null: no log layer.")
+    log_layer_height_m: num(gt=0, le=1000) = Field(10.0, description="Height of the top of the log layer, where the flow has its full speed.")  # bottom boundary layers: 10-100 m thick
+    midwater: MidwaterFlow | None = Field(
+        None, description="The flow away from the bed (e.g. at a midwater discharge's depth); null: the near-bed flow "
+                          "at every depth.")
 
     @model_validator(mode="before")
     @classmethod
@@ -246,15 +254,17 @@ class TerrainFollowing(_Model):
     20 m: the height over which abyssal hills steer the flow). Currents from a file keep their own w
     where they have one."""
 
-    blend_height_m: num(gt=0, le=5000) | None = None
+    blend_height_m: num(gt=0, le=5000) | None = Field(
+        None, description="Height above the bed at which the flow is level again; null: twice the seabed's rms "
+                          "relief over the domain, at least 20 m.")
 
 
 class CurrentVariables(_Model):
     """Names of the velocity variables in a current file (m/s; w optional)."""
 
-    u: Text
-    v: Text
-    w: Text | None = None
+    u: Text = Field(description="Name of the eastward velocity variable.")
+    v: Text = Field(description="Name of the northward velocity variable.")
+    w: Text | None = Field(None, description="Name of the upward velocity variable; null: none.")
 
 
 class BedStressSpec(_Model):
@@ -262,10 +272,10 @@ class BedStressSpec(_Model):
     ``law: log`` tau = rho (kappa u / ln(h / z0))^2 with ``roughness_m`` z0 (null: the synthetic
     log layer's, else 2 mm), or ``law: quadratic`` tau = rho C_d u^2 with ``drag_coefficient``."""
 
-    law: Literal["log", "quadratic"] = "log"
-    reference_height_m: num(gt=0, le=100) = 1.0
-    roughness_m: num(gt=0, lt=1) | None = None
-    drag_coefficient: num(gt=0, le=0.1) = 2.5e-3  # at 1 m above the bed (Soulsby 1997)
+    law: Literal["log", "quadratic"] = Field("log", description="log: tau = rho (kappa u / ln(h / z0))^2; quadratic: tau = rho C_d u^2.")
+    reference_height_m: num(gt=0, le=100) = Field(1.0, description="Height above the bed of the flow speed u used for the bed shear stress.")
+    roughness_m: num(gt=0, lt=1) | None = Field(None, description="Roughness length z0 of the log law; null: the synthetic log layer's, else 2 mm.")
+    drag_coefficient: num(gt=0, le=0.1) = Field(2.5e-3, description="Drag coefficient C_d of the quadratic law (2.5e-3 at 1 m above the bed, Soulsby 1997).")  # at 1 m above the bed (Soulsby 1997)
 
 
 class Currents(_Model):
@@ -279,13 +289,17 @@ class Currents(_Model):
     ``bed_stress``) or ``uniform`` (the deepest level's flow down to the bed); null: such a file
     is refused, since the bed flow would silently be that of a level far above the bed."""
 
-    synthetic: SyntheticCurrents | None = None
-    file: FilePath | None = None
-    adcp: FilePath | None = None
-    variables: CurrentVariables | None = None
-    extend_to_bed: Literal["log_layer", "uniform"] | None = None
-    bed_stress: BedStressSpec = BedStressSpec()
-    terrain_following: TerrainFollowing | None = TerrainFollowing()
+    synthetic: SyntheticCurrents | None = Field(None, description="A spatially uniform synthetic current; give one of synthetic, file or adcp.")
+    file: FilePath | None = Field(None, description="Gridded NetCDF currents (CF names, or variables), relative to the scenario file.")
+    adcp: FilePath | None = Field(None, description="NetCDF single-point profile time series u, v (time, height above bed), applied uniformly.")
+    variables: CurrentVariables | None = Field(None, description="Names of the velocity variables in file or adcp; null: CF standard names.")
+    extend_to_bed: Literal["log_layer", "uniform"] | None = Field(
+        None, description="For a current file whose deepest level stops more than 100 m above the seabed: log_layer "
+                           "(law of the wall from the deepest level) or uniform; null refuses such a file.")
+    bed_stress: BedStressSpec = Field(BedStressSpec(), description="How the bed shear stress follows from the near-bed flow.")
+    terrain_following: TerrainFollowing | None = Field(
+        TerrainFollowing(), description="Near the bed the flow follows the seabed (w = u . grad z_b); null: level "
+                                        "flow everywhere (particles can then be carried into hills).")
 
     @property
     def bed_roughness_m(self) -> float:
@@ -318,17 +332,17 @@ class Currents(_Model):
 class ConstantDiffusivity(_Model):
     """Vertical diffusivity ``value_m2_s`` (m2/s), the same at all heights."""
 
-    profile: Literal["constant"]
-    value_m2_s: num(ge=0, le=MAX_VERTICAL_M2_S) = 0.0
+    profile: Literal["constant"] = Field(description="constant: the same vertical diffusivity at all heights.")
+    value_m2_s: num(ge=0, le=MAX_VERTICAL_M2_S) = Field(0.0, description="Vertical eddy diffusivity.")
 
 
 class TableDiffusivity(_Model):
     """Vertical diffusivity (m2/s) tabulated against height above the bed (m);
     interpolated linearly between the rows."""
 
-    profile: Literal["table"]
-    height_above_bed_m: list[num(ge=0, le=12_000)] = Field(min_length=2)
-    value_m2_s: list[num(ge=0, le=MAX_VERTICAL_M2_S)] = Field(min_length=2)
+    profile: Literal["table"] = Field(description="table: vertical diffusivity tabulated against height above the bed.")
+    height_above_bed_m: list[num(ge=0, le=12_000)] = Field(min_length=2, description="Heights of the table rows (increasing).")
+    value_m2_s: list[num(ge=0, le=MAX_VERTICAL_M2_S)] = Field(min_length=2, description="Vertical eddy diffusivity at each height; linear in between.")
 
     @model_validator(mode="after")
     def _table(self) -> "TableDiffusivity":
@@ -348,11 +362,11 @@ class BoundaryLayerDiffusivity(_Model):
     number, or ``from_flow`` (the default): u* = sqrt(tau / rho) from the bed shear stress of the
     local near-bed flow (``currents.bed_stress``), at each particle and step."""
 
-    profile: Literal["boundary_layer"]
-    friction_velocity_m_s: num(gt=0, le=1) | Literal["from_flow"] = "from_flow"
-    thickness_m: num(gt=0, le=1000) = 20.0
-    background_m2_s: num(ge=0, le=MAX_VERTICAL_M2_S) = 1.0e-5
-    shape: Literal["parabolic", "law_of_the_wall"] = "parabolic"
+    profile: Literal["boundary_layer"] = Field(description="boundary_layer: diffusivity of the bottom boundary layer from u*.")
+    friction_velocity_m_s: num(gt=0, le=1) | Literal["from_flow"] = Field("from_flow", description="Friction velocity u*, or from_flow: sqrt(tau / rho) from the local bed shear stress.")
+    thickness_m: num(gt=0, le=1000) = Field(20.0, description="Thickness of the boundary layer; background_m2_s applies above it.")
+    background_m2_s: num(ge=0, le=MAX_VERTICAL_M2_S) = Field(1.0e-5, description="Lowest vertical diffusivity, everywhere.")
+    shape: Literal["parabolic", "law_of_the_wall"] = Field("parabolic", description="parabolic: K = kappa u* h (1 - h / thickness); law_of_the_wall: K = kappa u* h (capped).")
 
 
 class ScaleDependentDiffusion(_Model):
@@ -360,25 +374,30 @@ class ScaleDependentDiffusion(_Model):
     radial variance ``variance_coefficient_cm2`` t^``variance_exponent`` (cm2, t in s since release;
     0.0108 and 2.34 from Okubo's diagram), added to the constant ``horizontal_m2_s``."""
 
-    law: Literal["okubo"] = "okubo"
-    variance_coefficient_cm2: num(gt=0, le=10) = 0.0108
-    variance_exponent: num(ge=1, le=3) = 2.34
+    law: Literal["okubo"] = Field("okubo", description="okubo: radial variance a t^m (Okubo 1971).")
+    variance_coefficient_cm2: num(gt=0, le=10) = Field(
+        0.0108, description="a in sigma_rc^2 = a t^m (cm2, t in s; 0.0108 from Okubo's diagram).")
+    variance_exponent: num(ge=1, le=3) = Field(2.34, description="m in sigma_rc^2 = a t^m (2.34, Okubo 1971).")
 
 
 class DensityDamping(_Model):
     """Damping of vertical mixing by the sediment's own density: K times the Munk-Anderson factor
     (1 + 3.33 Ri)^-1.5, Ri from the local concentration gradient and the log-layer shear."""
 
-    law: Literal["munk_anderson"] = "munk_anderson"
+    law: Literal["munk_anderson"] = Field(
+        "munk_anderson", description="munk_anderson: K times (1 + 3.33 Ri)^-1.5 (Munk & Anderson 1948).")
 
 
 class TurbulenceSpec(_Model):
     """Eddy diffusivities (m2/s): ``horizontal_m2_s`` and a ``vertical`` profile; optional
     ``horizontal_scale_dependent`` spreading and ``density_damping`` of vertical mixing."""
 
-    horizontal_m2_s: num(ge=0, le=MAX_HORIZONTAL_M2_S) = 0.0
-    horizontal_scale_dependent: ScaleDependentDiffusion | None = None
-    density_damping: DensityDamping | None = None
+    horizontal_m2_s: num(ge=0, le=MAX_HORIZONTAL_M2_S) = Field(0.0, description="Horizontal eddy diffusivity.")
+    horizontal_scale_dependent: ScaleDependentDiffusion | None = Field(
+        None, description="Spreading that grows with the plume's size (Okubo 1971), added to horizontal_m2_s; null: "
+                          "off.")
+    density_damping: DensityDamping | None = Field(
+        None, description="Damping of vertical mixing by the sediment's own density (Munk & Anderson 1948); null: "
+                          "off.")
     vertical: Annotated[Union[ConstantDiffusivity, TableDiffusivity, BoundaryLayerDiffusivity],
-                        Field(discriminator="profile")] = \
-        ConstantDiffusivity(profile="constant")
+                        Field(discriminator="profile")] = Field(ConstantDiffusivity(profile="constant"), description="Vertical eddy diffusivity profile: constant, table or boundary_layer.")

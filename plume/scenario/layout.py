@@ -12,8 +12,8 @@ from .values import MAX_CELLS, MAX_DEPTH_M, MAX_DISTANCE_M, REL_TOL, ExtentM, Fi
 class ParticlesSpec(_Model):
     """Number of particles released over the whole run, and the random seed."""
 
-    count: integer(ge=1, le=100_000_000)
-    seed: integer(ge=0, le=2**63 - 1) = 0
+    count: integer(ge=1, le=100_000_000) = Field(description="Number of particles released over the whole run.")
+    seed: integer(ge=0, le=2**63 - 1) = Field(0, description="Random seed; the same seed gives the same run.")
 
 
 class GridSpec(_Model):
@@ -21,10 +21,15 @@ class GridSpec(_Model):
     y max] (m, local frame); near-bed layers bounded by ``layers_above_bed_m`` (m above
     the bed); optional midwater cells bounded by ``depth_levels_m`` (m below the surface)."""
 
-    resolution_m: num(gt=0, le=MAX_DISTANCE_M)  # physical ranges: docs/scenario_ranges.md
-    extent_m: ExtentM
-    layers_above_bed_m: list[num(ge=0, le=MAX_DEPTH_M)] = Field(default=[0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0], min_length=2)
-    depth_levels_m: list[num(gt=0, le=MAX_DEPTH_M)] | None = Field(default=None, min_length=2)
+    resolution_m: num(gt=0, le=MAX_DISTANCE_M) = Field(description="Horizontal cell size.")
+    extent_m: ExtentM = Field(
+        description="[x min, x max, y min, y max] of the grid in the local frame; spans are multiples of resolution_m.")
+    layers_above_bed_m: list[num(ge=0, le=MAX_DEPTH_M)] = Field(
+        default=[0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0], min_length=2,
+        description="Bounds of the near-bed output layers, heights above the bed (increasing).")
+    depth_levels_m: list[num(gt=0, le=MAX_DEPTH_M)] | None = Field(
+        default=None, min_length=2,
+        description="Bounds of midwater output cells, depths below the surface (increasing); null: none.")
 
     @model_validator(mode="after")
     def _grid(self) -> "GridSpec":
@@ -79,8 +84,10 @@ class GridSpec(_Model):
 class Thresholds(_Model):
     """Impact thresholds: deposit thickness (mm) and suspended sediment (mg/L)."""
 
-    deposit_mm: list[num(gt=0, le=10_000)] = Field(default=[0.1, 1.0, 10.0], min_length=1)
-    ssc_mg_l: list[num(gt=0, le=1e6)] = Field(default=[1.0, 10.0], min_length=1)
+    deposit_mm: list[num(gt=0, le=10_000)] = Field(
+        default=[0.1, 1.0, 10.0], min_length=1, description="Deposit thickness thresholds (increasing).")
+    ssc_mg_l: list[num(gt=0, le=1e6)] = Field(
+        default=[1.0, 10.0], min_length=1, description="Suspended sediment concentration thresholds (increasing).")
 
     @model_validator(mode="after")
     def _sorted(self) -> "Thresholds":
@@ -101,17 +108,24 @@ class Thresholds(_Model):
 class OutputSpec(_Model):
     """Where results go (relative to the scenario file's folder) and what is written."""
 
-    directory: FilePath = Field(default=Path("outputs"), validate_default=True)
-    trajectories: StrictBool = False
+    directory: FilePath = Field(
+        default=Path("outputs"), validate_default=True,
+        description="Folder for the results, relative to the scenario file.")
+    trajectories: StrictBool = Field(False, description="Also write a trajectory file of a sample of particles.")
     # the trajectory file's sample: this many particles, every this many seconds (a multiple of
     # time.output_every_s; default: every output time)
-    trajectory_particles: integer(ge=1, le=1_000_000) = 1000
-    trajectory_every_s: num(gt=0, le=3.2e8) | None = None
+    trajectory_particles: integer(ge=1, le=1_000_000) = Field(
+        1000, description="Number of particles in the trajectory sample.")
+    trajectory_every_s: num(gt=0, le=3.2e8) | None = Field(
+        None, description="Time between trajectory samples (a multiple of time.output_every_s); null: every output "
+                          "time.")
     # distance limits (m) from the track for the deposited-mass fractions among the metrics
-    metric_distances_m: list[num(gt=0, le=MAX_DISTANCE_M)] = Field(default=[100.0, 500.0, 1000.0, 5000.0], min_length=1)
-    maps: StrictBool = False
+    metric_distances_m: list[num(gt=0, le=MAX_DISTANCE_M)] = Field(
+        default=[100.0, 500.0, 1000.0, 5000.0], min_length=1,
+        description="Distances from the track for the deposited-mass fractions among the metrics (increasing).")
+    maps: StrictBool = Field(False, description="Also draw maps of the results.")
     # also write deposit_mass_by_class (time, sediment_class, y, x) and the per-class metrics
-    per_class: StrictBool = False
+    per_class: StrictBool = Field(False, description="Also write deposit_mass_by_class and the per-class metrics.")
 
     @field_validator("metric_distances_m")
     @classmethod
@@ -119,7 +133,7 @@ class OutputSpec(_Model):
         if not _increasing(v):
             raise fail(f"must be strictly increasing, got {show(v)}")
         return v
-    overlays: list[FilePath] = Field(default_factory=list)  # GeoJSON or shapefiles drawn on every map
+    overlays: list[FilePath] = Field(default_factory=list, description="GeoJSON or shapefiles drawn on every map.")
 
     @field_validator("directory")
     @classmethod

@@ -34,23 +34,34 @@ def _as_title(v: Any) -> str:
 
 
 class Scenario(_Model):
-    """A whole scenario file, validated, in SI units (see DESIGN.md section 4)."""
+    """A whole scenario file, validated, in SI units: every key below, each block in its own table."""
 
-    name: Annotated[str, BeforeValidator(_as_name)]
-    title: Annotated[str, BeforeValidator(_as_title)] = ""
-    site: Site
-    time: TimeSpec
-    bathymetry: Bathymetry
-    currents: Currents
-    turbulence: TurbulenceSpec = TurbulenceSpec()
-    sediment: SedimentSpec
-    sources: list[Source] = Field(min_length=1)
-    water_column: WaterColumn = Field(default_factory=WaterColumn)  # stratification; default: eastern CCZ
-    particles: ParticlesSpec
-    grid: GridSpec
-    thresholds: Thresholds = Thresholds()
+    name: Annotated[str, BeforeValidator(_as_name)] = Field(
+        description="Short name of the run; it names the output files (letters, digits, '.', '_', '-').")
+    title: Annotated[str, BeforeValidator(_as_title)] = Field(
+        "", description="Human-readable title for maps and summaries; empty: the name.")
+    site: Site = Field(description="Geographic origin of the local x/y frame.")
+    time: TimeSpec = Field(description="Start, length, solver step and output interval of the run.")
+    bathymetry: Bathymetry = Field(
+        description="The seabed: a flat depth or a bathymetry file, with optional abyssal hills.")
+    currents: Currents = Field(
+        description="The ambient flow: synthetic, a gridded NetCDF file or an ADCP profile file.")
+    turbulence: TurbulenceSpec = Field(TurbulenceSpec(), description="Horizontal and vertical eddy diffusivities.")
+    sediment: SedimentSpec = Field(
+        description="Grain classes, material properties and the seabed's response (deposition, resuspension).")
+    sources: list[Source] = Field(
+        min_length=1, description="The collectors and discharges that release sediment (at least one).")
+    water_column: WaterColumn = Field(
+        default_factory=WaterColumn,
+        description="Stratification (potential density profile) for the midwater jet; default: eastern CCZ.")
+    particles: ParticlesSpec = Field(description="Number of particles and the random seed.")
+    grid: GridSpec = Field(description="The output grid (horizontal cells, near-bed layers, optional midwater cells).")
+    thresholds: Thresholds = Field(
+        Thresholds(), description="Deposit thickness and suspended-sediment thresholds for the impact metrics.")
     # validated even when absent, so that its directory resolves against the file's folder
-    output: OutputSpec = Field(default_factory=dict, validate_default=True)  # type: ignore[arg-type]
+    output: OutputSpec = Field(  # type: ignore[arg-type]
+        default_factory=dict, validate_default=True,
+        description="Where results are written and which optional files are made.")
 
     _source_text: str = PrivateAttr(default="")
     _source_path: Path | None = PrivateAttr(default=None)

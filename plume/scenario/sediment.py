@@ -18,15 +18,21 @@ class SedimentClass(_Model):
         """A floc of ``size_um`` built of primary particles of ``primary_diameter_um``
         with fractal dimension ``fractal_dimension`` (3: solid; 1.7-2.3: typical muds)."""
 
-        size_um: num(gt=0, le=100_000)
-        fractal_dimension: num(gt=1, le=3)
-        primary_diameter_um: num(gt=0, le=10_000) = 4.0  # CCZ clay-silt primaries: a few micrometres
+        size_um: num(gt=0, le=100_000) = Field(description="Floc diameter; >= primary_diameter_um.")
+        fractal_dimension: num(gt=1, le=3) = Field(description="Fractal dimension (3: solid; 1.7-2.3: typical muds).")
+        primary_diameter_um: num(gt=0, le=10_000) = Field(
+            4.0, description="Diameter of the primary particles (CCZ clay-silt primaries: a few micrometres).")
 
-    name: Text
-    mass_fraction: num(ge=0, le=1)  # 0: a class released empty that gains mass by flocculation
-    settling_m_s: num(ge=0, le=1) | None = None
-    diameter_um: num(gt=0, le=10000) | None = None
-    floc: Floc | None = None
+    name: Text = Field(description="Name of the class (unique).")
+    mass_fraction: num(ge=0, le=1) = Field(
+        description="Share of the released mass in this class; the classes sum to 1 (0: a class that only gains mass "
+                    "by flocculation).")
+    settling_m_s: num(ge=0, le=1) | None = Field(
+        None, description="Given settling velocity; give one of settling_m_s, diameter_um or floc.")
+    diameter_um: num(gt=0, le=10000) | None = Field(
+        None, description="Grain diameter; settling velocity from Stokes' law.")
+    floc: Floc | None = Field(
+        None, description="A floc; settling velocity from floc size and fractal dimension (Winterwerp 1998).")
 
     @model_validator(mode="after")
     def _one_speed(self) -> "SedimentClass":
@@ -48,11 +54,14 @@ class Flocculation(_Model):
 
     model_config = {**_Model.model_config, "populate_by_name": True}  # model_dump() round-trips
 
-    from_class: Text = Field(alias="from")
-    to_class: Text = Field(alias="to")
-    rate_per_h: num(ge=0, le=3600) = 1.0
-    reference_concentration_mg_l: num(gt=0, le=1e6) = 100.0
-    concentration_exponent: num(ge=0, le=4) = 1.0
+    from_class: Text = Field(alias="from", description="Class that aggregates.")
+    to_class: Text = Field(alias="to", description="Faster-settling class it aggregates into.")
+    rate_per_h: num(ge=0, le=3600) = Field(
+        1.0, description="Rate k at the reference concentration (flocs form within about an hour at 100 mg/L in CCZ "
+                         "sediment: Gillard et al. 2019).")
+    reference_concentration_mg_l: num(gt=0, le=1e6) = Field(100.0, description="Concentration at which the rate is rate_per_h.")
+    concentration_exponent: num(ge=0, le=4) = Field(
+        1.0, description="Exponent of (C / reference) in the rate; 0: a constant rate.")
 
 
 class HinderedSettling(_Model):
@@ -60,8 +69,11 @@ class HinderedSettling(_Model):
     grains, Richardson & Zaki 1954) and ``reference_concentration_kg_m3`` C_ref (null: the grain
     density, i.e. the solid volume fraction; a gelling concentration of about 100 kg/m3 for flocs)."""
 
-    exponent: num(gt=0, le=20) = 4.65
-    reference_concentration_kg_m3: num(gt=0, le=3000) | None = None
+    exponent: num(gt=0, le=20) = Field(
+        4.65, description="Richardson-Zaki exponent n (4.65 for small grains, Richardson & Zaki 1954).")
+    reference_concentration_kg_m3: num(gt=0, le=3000) | None = Field(
+        None, description="Reference concentration C_ref; null: the grain density (about 100 kg/m3, a gelling "
+                          "concentration, suits flocs).")
 
 
 class KroneDeposition(_Model):
@@ -69,7 +81,7 @@ class KroneDeposition(_Model):
     the deposition flux is scaled by 1 - tau / tau_cd below ``critical_stress_pa`` tau_cd and is 0
     above it. tau_cd of 0.05-0.1 Pa for fresh fine deposits (Winterwerp & van Kesteren 2004)."""
 
-    critical_stress_pa: num(gt=0, le=100)
+    critical_stress_pa: num(gt=0, le=100) = Field(description="Critical shear stress for deposition tau_cd.")
 
 
 class Deposition(_Model):
@@ -79,9 +91,12 @@ class Deposition(_Model):
     ``absorbing``: every particle that reaches the bed stays (first-passage problems);
     ``reflecting``: none stays (closed columns, equilibrium profiles)."""
 
-    condition: Literal["flux", "absorbing", "reflecting"] = "flux"
-    efficiency: num(gt=0, le=1) = 1.0
-    krone: KroneDeposition | None = None
+    condition: Literal["flux", "absorbing", "reflecting"] = Field(
+        "flux", description="flux: deposition flux e w_s C_b (partially absorbing bed); absorbing: every particle that "
+                            "reaches the bed stays; reflecting: none stays.")
+    efficiency: num(gt=0, le=1) = Field(1.0, description="Share e of the settling flux w_s C_b that deposits.")
+    krone: KroneDeposition | None = Field(None, description="Krone (1962) reduction of deposition by the bed shear "
+                                                               "stress; null: off.")
 
 
 class Resuspension(_Model):
@@ -90,11 +105,17 @@ class Resuspension(_Model):
     ``fluff_critical_stress_pa`` (fresh deposit; null: the same). Fluff consolidates with an e-folding
     ``consolidation_time_h`` (null: never); eroded mass re-enters the water up to ``height_m``."""
 
-    critical_stress_pa: num(gt=0, le=100)
-    fluff_critical_stress_pa: num(gt=0, le=100) | None = None
-    consolidation_time_h: num(gt=0, le=87_600) | None = None
-    erosion_rate_kg_m2_s: num(gt=0, le=1) = 1.0e-4  # M: 1e-5 to 1e-3 for muds (Winterwerp & van Kesteren 2004)
-    height_m: num(gt=0, le=100) = 0.1
+    critical_stress_pa: num(gt=0, le=100) = Field(description="Critical shear stress for erosion of the "
+                                                                 "consolidated deposit.")
+    fluff_critical_stress_pa: num(gt=0, le=100) | None = Field(
+        None, description="Critical shear stress of fresh (fluff) deposit; null: as consolidated.")
+    consolidation_time_h: num(gt=0, le=87_600) | None = Field(
+        None, description="e-folding time of fluff becoming consolidated; null: never.")
+    erosion_rate_kg_m2_s: num(gt=0, le=1) = Field(
+        1.0e-4, description="Erosion rate M of E = M (tau / tau_ce - 1) (1e-5 to 1e-3 for muds, Winterwerp & van "
+                            "Kesteren 2004).")
+    height_m: num(gt=0, le=100) = Field(0.1, description="Eroded mass re-enters the water up to this height above "
+                                                          "the bed.")
 
 
 class DelayedSinking(_Model):
@@ -103,9 +124,9 @@ class DelayedSinking(_Model):
 
     model_config = {**_Model.model_config, "populate_by_name": True}
 
-    class_name: Text = Field(alias="class")
-    after_h: num(ge=0, le=87_600)
-    speed_m_s: num(gt=0, le=1)
+    class_name: Text = Field(alias="class", description="Name of the class that sinks.")
+    after_h: num(ge=0, le=87_600) = Field(description="Age (hours since release) at which it starts sinking.")
+    speed_m_s: num(gt=0, le=1) = Field(description="Extra sinking speed, downward.")
 
 
 # keys of earlier versions, and the block that replaced each (the message names the new form)
@@ -124,16 +145,22 @@ class SedimentSpec(_Model):
     """Grains, water and deposit properties (kg/m3, Pa s), the sediment classes, and the seabed's
     response: ``deposition`` (the bed condition) and, when given, ``resuspension``."""
 
-    grain_density_kg_m3: num(gt=0, le=25_000) = 2650.0  # osmium, the densest solid: 22,590
-    deposit_dry_density_kg_m3: num(ge=0.01, le=3000) = 300.0  # fluff 50-300, consolidated mud to 1500
-    water_density_kg_m3: num(gt=0, le=1200) = 1045.0  # in-situ density near the CCZ seabed
-    water_viscosity_pa_s: num(gt=0, le=1) = 1.8e-3  # seawater at about 1.5 degC
-    deposition: Deposition = Deposition()
-    resuspension: Resuspension | None = None
-    flocculation: list[Flocculation] = []
-    delayed_sinking: list[DelayedSinking] = []
-    hindered_settling: HinderedSettling | None = None
-    classes: list[SedimentClass] = Field(min_length=1)
+    grain_density_kg_m3: num(gt=0, le=25_000) = Field(2650.0, description="Density of the mineral grains.")
+    deposit_dry_density_kg_m3: num(ge=0.01, le=3000) = Field(
+        300.0, description="Dry density of the deposit, for converting deposited mass to thickness (fluff 50-300, "
+                           "consolidated mud to 1500).")
+    water_density_kg_m3: num(gt=0, le=1200) = Field(1045.0, description="In-situ density of the water near the CCZ "
+                                                                         "seabed.")
+    water_viscosity_pa_s: num(gt=0, le=1) = Field(
+        1.8e-3, description="Dynamic viscosity of the water (seawater at about 1.5 degC).")
+    deposition: Deposition = Field(Deposition(), description="The bed condition for particles that reach the seabed.")
+    resuspension: Resuspension | None = Field(None, description="Erosion of the deposit by the flow; null: none.")
+    flocculation: list[Flocculation] = Field([], description="Aggregation rules from one class into another.")
+    delayed_sinking: list[DelayedSinking] = Field(
+        [], description="Classes that sink at an extra speed after a delay (plume.processes.delayed_sinking).")
+    hindered_settling: HinderedSettling | None = Field(
+        None, description="Richardson-Zaki hindered settling at high concentration; null: off.")
+    classes: list[SedimentClass] = Field(min_length=1, description="The grain classes (at least one).")
 
     @model_validator(mode="before")
     @classmethod

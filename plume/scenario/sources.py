@@ -29,14 +29,22 @@ class Track(_Model):
     lawnmower track, a vehicle that reaches the end drives the track back again.
     """
 
-    origin_m: PointM | None = None
-    heading_deg: num(ge=-360, le=360) | None = None
-    lanes: integer(ge=1, le=100_000) | None = None
-    lane_length_m: num(gt=0, le=MAX_DISTANCE_M) | None = None
-    lane_spacing_m: num(ge=0, le=MAX_DISTANCE_M) | None = None
-    waypoints_m: list[PointM] | None = Field(default=None, min_length=2, max_length=100_000)
-    speed_m_s: num(gt=0, le=MAX_VEHICLE_SPEED_M_S) | None = None
-    times_h: list[num(ge=0, le=DECADE_H)] | None = None
+    origin_m: PointM | None = Field(
+        None, description="Start of a lawnmower track's first lane, [x, y] in the local frame.")
+    heading_deg: num(ge=-360, le=360) | None = Field(
+        None, description="Direction of the first lane (compass, clockwise from north); default 0.")
+    lanes: integer(ge=1, le=100_000) | None = Field(None, description="Number of parallel lanes; default 1.")
+    lane_length_m: num(gt=0, le=MAX_DISTANCE_M) | None = Field(
+        None, description="Length of each lane; gives a lawnmower track (or give waypoints_m).")
+    lane_spacing_m: num(ge=0, le=MAX_DISTANCE_M) | None = Field(
+        None, description="Distance from one lane to the next, to the right of the previous one; default 0.")
+    waypoints_m: list[PointM] | None = Field(
+        default=None, min_length=2, max_length=100_000,
+        description="Polyline [[x, y], ...] the vehicle drives; gives a waypoint track.")
+    speed_m_s: num(gt=0, le=MAX_VEHICLE_SPEED_M_S) | None = Field(
+        None, description="Vehicle speed; at a constant speed a vehicle at the track's end drives it back.")
+    times_h: list[num(ge=0, le=DECADE_H)] | None = Field(
+        None, description="Arrival time at each waypoint, hours from the start (waypoint tracks only; increasing).")
 
     @model_validator(mode="after")
     def _one_kind(self) -> "Track":
@@ -100,14 +108,24 @@ class TurbidityCurrentNearField(_Model):
     lateral run-out computed from the settling speed of the classes.
     """
 
-    model: Literal["turbidity_current"]
-    discharge_flow_m3_s: num(gt=0, le=1000) | None = None
-    discharge_concentration_kg_m3: num(gt=0, le=2000) | None = None
-    carrier_density_excess_kg_m3: num(ge=0, le=100) = 0.0
-    froude_number: num(gt=0, le=2) = 1.19  # Huppert & Simpson (1980): a current thin against the depth
-    lofted_fraction: num(ge=0, lt=1) = 0.05
-    lofted_height_m: num(gt=0, le=1000) = 5.0
-    run_out_m: num(ge=0, le=MAX_DISTANCE_M) | None = None
+    model: Literal["turbidity_current"] = Field(
+        description="turbidity_current: the discharge collapses into a turbidity current on the bed.")
+    discharge_flow_m3_s: num(gt=0, le=1000) | None = Field(
+        None, description="Water flow of the discharge; give this or discharge_concentration_kg_m3.")
+    discharge_concentration_kg_m3: num(gt=0, le=2000) | None = Field(
+        None, description="Sediment concentration of the discharge.")
+    carrier_density_excess_kg_m3: num(ge=0, le=100) = Field(
+        0.0, description="Excess density of the carrier water over the ambient water.")
+    # Huppert & Simpson (1980): a current thin against the depth
+    froude_number: num(gt=0, le=2) = Field(
+        1.19, description="Densimetric Froude number of the current's front (1.19: Huppert & Simpson 1980).")
+    lofted_fraction: num(ge=0, lt=1) = Field(
+        0.05, description="Share of the mass lofted above the current (2-8 % rose 2 m or more in the 2021 CCZ trials, "
+                          "Munoz-Royo et al. 2022).")
+    lofted_height_m: num(gt=0, le=1000) = Field(
+        5.0, description="Height above the bed up to which the lofted mass is spread.")
+    run_out_m: num(ge=0, le=MAX_DISTANCE_M) | None = Field(
+        None, description="Lateral run-out of the current; null: computed from the classes' settling speeds.")
 
     @model_validator(mode="after")
     def _one_flux(self) -> "TurbidityCurrentNearField":
@@ -120,10 +138,13 @@ class GivenNearField(_Model):
     evenly between heights ``height_m[k]`` and ``height_m[k + 1]`` above the bed, across
     ``width_m`` (default: the collector's ``release_width_m``) centred on the track."""
 
-    model: Literal["given"]
-    height_m: list[num(ge=0, le=1000)] = Field(min_length=2)
-    mass_fraction: list[num(ge=0, le=1)] = Field(min_length=1)
-    width_m: num(ge=0, le=MAX_RELEASE_WIDTH_M) | None = None
+    model: Literal["given"] = Field(description="given: the initial plume given directly as layers.")
+    height_m: list[num(ge=0, le=1000)] = Field(
+        min_length=2, description="Layer bounds, heights above the bed (increasing).")
+    mass_fraction: list[num(ge=0, le=1)] = Field(
+        min_length=1, description="Share of the mass in each layer between height_m bounds; sums to 1.")
+    width_m: num(ge=0, le=MAX_RELEASE_WIDTH_M) | None = Field(
+        None, description="Width across the track; null: the collector's release_width_m.")
 
     @model_validator(mode="after")
     def _layers(self) -> "GivenNearField":
@@ -149,20 +170,22 @@ class Outlet(_Model):
     ``carrier_density_excess_kg_m3`` (e.g. cold bottom water; negative: lighter);
     ``entrainment`` is the top-hat entrainment coefficient alpha."""
 
-    diameter_m: num(gt=0, le=20)
-    flow_m3_s: num(gt=0, le=1000)
-    direction: Literal["down", "up", "horizontal"] = "down"
-    azimuth_deg: num(ge=-360, le=360) = 0.0
-    carrier_density_excess_kg_m3: num(ge=-50, le=50) = 0.0
-    entrainment: num(ge=0.03, le=0.3) = 0.1
+    diameter_m: num(gt=0, le=20) = Field(description="Diameter of the round outlet pipe.")
+    flow_m3_s: num(gt=0, le=1000) = Field(description="Water flow through the outlet.")
+    direction: Literal["down", "up", "horizontal"] = Field(
+        "down", description="Direction of the jet: down, up or horizontal.")
+    azimuth_deg: num(ge=-360, le=360) = Field(0.0, description="Compass direction of a horizontal jet.")
+    carrier_density_excess_kg_m3: num(ge=-50, le=50) = Field(
+        0.0, description="Excess density of the carrier water over the ambient (negative: lighter).")
+    entrainment: num(ge=0.03, le=0.3) = Field(0.1, description="Top-hat entrainment coefficient alpha.")
 
 
 class _Source(_Model):
     """Fields shared by every source: a unique ``name`` and the release window (hours from
     the start of the run)."""
 
-    name: Text
-    start_h: num(ge=0, le=DECADE_H) = 0.0
+    name: Text = Field(description="Name of the source (unique).")
+    start_h: num(ge=0, le=DECADE_H) = Field(0.0, description="Start of the release, hours after the run's start.")
 
     @property
     def start_s(self) -> float:
@@ -179,14 +202,17 @@ class Collector(_Source):
     or spread as its ``near_field`` block says. ``nodule_rate_kg_s`` (optional) is the rate
     of nodules it collects, for impact per tonne of nodules."""
 
-    kind: Literal["collector"]
-    stop_h: num(ge=0, le=DECADE_H)
-    rate_kg_s: num(gt=0, le=MAX_RATE_KG_S)
-    nodule_rate_kg_s: num(gt=0, le=MAX_RATE_KG_S) | None = None
-    release_height_m: num(ge=0, le=MAX_RELEASE_HEIGHT_M) = 1.0
-    release_width_m: num(ge=0, le=MAX_RELEASE_WIDTH_M) = 0.0
-    track: Track
-    near_field: NearField | None = None
+    kind: Literal["collector"] = Field(description="collector: a nodule collector driving a track.")
+    stop_h: num(ge=0, le=DECADE_H) = Field(description="End of the release, hours after the run's start; <= time.duration_h.")
+    rate_kg_s: num(gt=0, le=MAX_RATE_KG_S) = Field(description="Sediment released per second.")
+    nodule_rate_kg_s: num(gt=0, le=MAX_RATE_KG_S) | None = Field(
+        None, description="Nodules collected per second, for per-tonne metrics; null: unknown.")
+    release_height_m: num(ge=0, le=MAX_RELEASE_HEIGHT_M) = Field(1.0, description="Height above the bed of the release.")
+    release_width_m: num(ge=0, le=MAX_RELEASE_WIDTH_M) = Field(0.0, description="Width across the track over which the sediment is released.")
+    track: Track = Field(description="The path the collector drives (lawnmower or waypoints).")
+    near_field: NearField | None = Field(
+        None, description="How the discharge spreads near the collector (turbidity_current or given); null: at "
+                          "release_height_m.")
 
     @model_validator(mode="after")
     def _window(self) -> "Collector":
@@ -212,14 +238,20 @@ class Discharge(_Source):
     ``mass_kg`` at once (``stop_h`` equal to ``start_h``, its default). Without ``outlet``
     the particles start at the outlet itself; with it, where the buoyant jet traps."""
 
-    kind: Literal["discharge"]
-    position_m: PointM
-    depth_m: num(gt=0, le=MAX_DEPTH_M) | None = None
-    height_above_bed_m: num(ge=0, le=MAX_DEPTH_M) | None = None
-    rate_kg_s: num(gt=0, le=MAX_RATE_KG_S) | None = None
-    mass_kg: num(gt=0, le=MAX_MASS_KG) | None = None
-    stop_h: num(ge=0, le=DECADE_H) | None = None
-    outlet: Outlet | None = None
+    kind: Literal["discharge"] = Field(description="discharge: a fixed outlet, e.g. return water.")
+    position_m: PointM = Field(description="Outlet position [x, y] in the local frame.")
+    depth_m: num(gt=0, le=MAX_DEPTH_M) | None = Field(
+        None, description="Depth of the outlet below the surface; give this or height_above_bed_m.")
+    height_above_bed_m: num(ge=0, le=MAX_DEPTH_M) | None = Field(None, description="Height of the outlet above the bed.")
+    rate_kg_s: num(gt=0, le=MAX_RATE_KG_S) | None = Field(
+        None, description="Sediment released per second (a continuous release); give this or mass_kg.")
+    mass_kg: num(gt=0, le=MAX_MASS_KG) | None = Field(
+        None, description="Sediment released at once (an instantaneous release at start_h).")
+    stop_h: num(ge=0, le=DECADE_H) | None = Field(
+        None, description="End of a continuous release, hours after the run's start; null: start_h.")
+    outlet: Outlet | None = Field(
+        None, description="The outlet's pipe, which switches the buoyant-jet model on; null: release at the outlet "
+                          "itself.")
 
     @model_validator(mode="after")
     def _release(self) -> "Discharge":

@@ -28,9 +28,13 @@ class WaterColumn(_Model):
     with depth). The default is an eastern-CCZ profile (see ``CCZ_DEPTH_M``).
     """
 
-    depth_m: list[num(ge=0, le=12000)] = Field(default_factory=lambda: list(CCZ_DEPTH_M), min_length=2)
-    density_kg_m3: list[num(gt=900, lt=1200)] = Field(default_factory=lambda: list(CCZ_DENSITY_KG_M3),
-                                                      min_length=2)
+    depth_m: list[num(ge=0, le=12000)] = Field(
+        default_factory=lambda: list(CCZ_DEPTH_M), min_length=2,
+        description="Depths of the profile, below the surface (increasing).")
+    density_kg_m3: list[num(gt=900, lt=1200)] = Field(
+        default_factory=lambda: list(CCZ_DENSITY_KG_M3), min_length=2,
+        description="Potential density at each depth (never falling with depth); default: an eastern-CCZ profile "
+                    "from World Ocean Atlas climatology via TEOS-10.")
 
     @model_validator(mode="after")
     def _stable(self) -> "WaterColumn":
