@@ -8,7 +8,7 @@ import xarray as xr
 from plume.environment import Environment
 from plume.environment.currents import UniformFlow
 from plume.environment.currents_adcp import currents_from_adcp
-from plume.environment.fields import SeabedGrid, Turbulence, flat_seabed
+from plume.environment.fields import SeabedGrid, flat_seabed
 from plume.errors import InputDataError
 from plume.kernels.advect import velocity
 from plume.scenario import scenario_from_dict
@@ -46,7 +46,7 @@ def write_adcp(path, hours=3, heights=HEIGHTS, u=u_true, v=v_true, names=("u", "
 
 
 def environment(currents, seabed):
-    return Environment(seabed, currents, UniformFlow(), Turbulence(0.0, np.zeros(1), np.zeros(1)))
+    return Environment(seabed, currents, UniformFlow())
 
 
 def sloping_seabed():

@@ -7,8 +7,7 @@ from helpers import make_scenario, scenario_dict
 from plume.environment.boundary_layer import VON_KARMAN, boundary_layer_diffusivity
 from plume.environment.currents import uniform_flow_from_spec
 from plume.kernels import status as st
-from plume.kernels.diffuse import boundary_layer_diffusivity as kernel_layer_diffusivity
-from plume.kernels.interpolate import vertical_diffusivity
+from plume.processes.vertical_mixing import layer_diffusivity
 from plume.scenario import scenario_from_dict
 from plume.scenario.presets import CCZ_SYNTHETIC_CURRENTS
 from plume.solver import Simulation
@@ -109,15 +108,16 @@ def test_flow_driven_layer_diffusivity_matches_the_tabulated_profile(shape):
     """The kernel's K(h; u*) against the 401-node table built from the same u* (piecewise linear,
     so the two agree to the table's interpolation error)."""
     u_star, delta, background = 0.004, 20.0, 1e-5
-    table = boundary_layer_diffusivity(u_star, delta, background, shape, nodes=401)
+    nodes = delta * np.linspace(0.0, 1.0, 401) ** 2
+    heights, values = boundary_layer_diffusivity(u_star, delta, background, shape, heights_m=nodes)
     for h in np.linspace(0.05, 18.9, 60):
-        k_table, _ = vertical_diffusivity(table, h)
-        k_kernel, slope = kernel_layer_diffusivity(u_star, h, delta, background, shape == "law_of_the_wall")
+        k_table = np.interp(h, heights, values)
+        k_kernel, slope, _ = layer_diffusivity(u_star, h, delta, background, shape == "law_of_the_wall")
         assert k_kernel == pytest.approx(k_table, rel=2e-3, abs=2e-7)
         eps = 1e-6
-        k_up, _ = kernel_layer_diffusivity(u_star, h + eps, delta, background, shape == "law_of_the_wall")
+        k_up, _, _ = layer_diffusivity(u_star, h + eps, delta, background, shape == "law_of_the_wall")
         assert slope == pytest.approx((k_up - k_kernel) / eps, rel=1e-3, abs=1e-9)
-    assert kernel_layer_diffusivity(u_star, 25.0, delta, background, False) == (background, 0.0)
+    assert layer_diffusivity(u_star, 25.0, delta, background, False)[:2] == (background, 0.0)
 
 
 def test_flow_driven_boundary_layer_keeps_a_column_mixed_and_follows_u_star(tmp_path):
@@ -128,7 +128,7 @@ def test_flow_driven_boundary_layer_keeps_a_column_mixed_and_follows_u_star(tmp_
         time={"duration_h": 3, "step_s": 5, "output_every_s": 3600},
         bathymetry={"flat_depth_m": 20},
         currents={"synthetic": {"mean_u_m_s": speed, "bottom_roughness_m": z0, "log_layer_height_m": top}},
-        sediment={"deposition_probability": 0.0,
+        sediment={"deposition": {"condition": "reflecting"},
                   "classes": [{"name": "neutral", "mass_fraction": 1.0, "settling_m_s": 0.0}]},
         sources=[{"kind": "discharge", "name": "p", "position_m": [-900, 0], "height_above_bed_m": 5,
                   "mass_kg": 1.0, "start_h": 0}],
@@ -138,7 +138,7 @@ def test_flow_driven_boundary_layer_keeps_a_column_mixed_and_follows_u_star(tmp_
     data["turbulence"] = {"vertical": {"profile": "boundary_layer", "thickness_m": 20, "background_m2_s": 1e-5}}
     sim = Simulation(scenario_from_dict(data, tmp_path))
     u_star = VON_KARMAN * speed / np.log(top / z0)
-    assert sim.environment.turbulence.layer_thickness_m == 20.0
+    assert sim.processes.vertical_mixing.thickness_m == 20.0
     sim.release_due(0.0)
     sim.particles.z_m[:] = -20.0 + 20.0 * np.random.default_rng(5).uniform(size=20000)
     start = sim.particles.z_m.copy()

@@ -4,10 +4,10 @@ import pytest
 from numba import njit
 
 from plume.environment.currents import UniformFlow, empty_current_grid, time_index_and_fraction
-from plume.environment.fields import CurrentGrid, SeabedGrid, Turbulence
-from plume.kernels.interpolate import (
-    gridded_velocity, log_layer_factor, seabed_depth, seabed_depth_many, vertical_diffusivity,
-)
+from plume.environment.fields import CurrentGrid, SeabedGrid
+from plume.kernels.interpolate import gridded_velocity, log_layer_factor, seabed_depth, seabed_depth_many
+from plume.processes.vertical_mixing import Params as VerticalMixingParams
+from plume.processes.vertical_mixing import table_diffusivity
 from plume.kernels.random import draw_bits, gaussian, particle_stream, seed_key, two_uniforms
 from plume.sediment import stokes_settling_m_s
 
@@ -73,13 +73,14 @@ def test_log_layer_gives_the_law_of_the_wall_ratio():
 
 
 def test_vertical_diffusivity_profile_is_interpolated_with_its_slope():
-    turb = Turbulence(0.0, np.array([0.0, 10.0, 30.0]), np.array([1e-4, 1e-3, 5e-4]))
-    k, slope = vertical_diffusivity(turb, 2.5)
+    turb = VerticalMixingParams(False, False, 0.0, 0.0, 0.0, False, np.array([0.0, 10.0, 30.0]),
+                                np.array([1e-4, 1e-3, 5e-4]))
+    k, slope = table_diffusivity(turb, 2.5)
     assert k == pytest.approx(1e-4 + 0.25 * 9e-4)
     assert slope == pytest.approx(9e-5)
-    k, slope = vertical_diffusivity(turb, 20.0)
+    k, slope = table_diffusivity(turb, 20.0)
     assert k == pytest.approx(7.5e-4) and slope == pytest.approx(-2.5e-5)
-    assert vertical_diffusivity(turb, 50.0) == (5e-4, 0.0)
+    assert table_diffusivity(turb, 50.0) == (5e-4, 0.0)
 
 
 def test_tidal_constituent_has_its_amplitude_and_period():
