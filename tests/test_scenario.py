@@ -28,7 +28,7 @@ def base() -> dict:
         }},
         "turbulence": {"horizontal_m2_s": 0.1, "vertical": {"profile": "constant", "value_m2_s": 1.0e-4}},
         "sediment": {
-            "grain_density_kg_m3": 2650, "deposit_dry_density_kg_m3": 300, "critical_shear_stress_pa": None,
+            "grain_density_kg_m3": 2650, "deposit_dry_density_kg_m3": 300, "resuspension": None,
             "classes": [{"name": "fine", "mass_fraction": 0.5, "settling_m_s": 1.0e-4},
                         {"name": "coarse", "mass_fraction": 0.5, "diameter_um": 63}],
         },
@@ -83,7 +83,8 @@ def test_valid_file_loads_in_si_units(tmp_path):
     assert collector.stop_s == 24 * 3600 and collector.total_mass_kg == 5 * 24 * 3600
     tide = s.currents.synthetic.tides[0]
     assert tide.period_s == TIDAL_PERIODS_H["M2"] * 3600 and tide.v_phase == -90
-    assert s.sediment.water_density_kg_m3 == 1045 and s.sediment.deposition_probability == 1.0
+    assert s.sediment.water_density_kg_m3 == 1045 and s.sediment.deposition.condition == "flux"
+    assert s.sediment.deposition.efficiency == 1.0 and s.sediment.resuspension is None
     assert s.source_text == path.read_text() and s.source_path == path
 
 
@@ -173,8 +174,11 @@ CASES = [
      ["currents.synthetic.tides[0].constituent: must be one of 'M2', 'S2'", "got 'X2'"]),
     (_set(["sediment", "classes", 0, "mass_fraction"], 0.3),
      ["sediment.classes: mass_fraction values must sum to 1, got 0.8"]),
+    (_set(["sediment", "resuspension"], {"fluff_critical_stress_pa": 0.02}),
+     ["sediment.resuspension.critical_stress_pa: required key missing"]),
     (_set(["sediment", "fluff_critical_shear_stress_pa"], 0.02),
-     ["sediment.fluff_critical_shear_stress_pa: needs critical_shear_stress_pa (resuspension is off without it)"]),
+     ["sediment.fluff_critical_shear_stress_pa: this key moved into a block; "
+      "write resuspension: {fluff_critical_stress_pa: TAU}"]),
     (_set(["sources", 0, "stop_h"], 60), ["sources[0].stop_h: must be <= time.duration_h (48), got 60"]),
     (_set(["sources", 1, "position_m"], [3000, 0]),
      ["sources[1].position_m: must lie inside grid.extent_m [-2000, 2000, -2000, 2000], got [3000, 0]"]),
