@@ -292,6 +292,6 @@ def test_every_shipped_scenario_validates_and_steps(config):
         sim.release_due(step * sim.dt_s)
         sim.step(step)
     sim.record(0)
-    acc = sim.accumulators
-    assert acc.mass_released_kg[0] > 0
-    assert abs(acc.budget_residual_kg[0]) <= 1e-12 * acc.mass_released_kg[0]
+    budget = sim.budget
+    assert budget.series_kg["released"][0] > 0
+    assert abs(budget.residual_kg[0]) <= 1e-12 * budget.series_kg["released"][0]

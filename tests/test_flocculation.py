@@ -13,7 +13,7 @@ CLASSES = [{"name": "fine", "mass_fraction": 1.0, "settling_m_s": 0.0},
 def floc_simulation(tmp_path, rule, mass_kg=1.0, count=20000, duration_h=1.0, hindered=None, classes=CLASSES):
     """Particles held still in one near-bed cell (no current, no diffusion), so the local
     concentration is their mass over one cell's volume."""
-    sediment = {"deposition_probability": 0.0, "classes": classes, "flocculation": [rule] if rule else []}
+    sediment = {"deposition": {"condition": "reflecting"}, "classes": classes, "flocculation": [rule] if rule else []}
     if hindered:
         sediment["hindered_settling"] = hindered
     return Simulation(make_scenario(

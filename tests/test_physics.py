@@ -97,7 +97,8 @@ def test_deposition_follows_the_first_passage_law(tmp_path):
         tmp_path,
         time={"duration_h": 1, "step_s": 0.5, "output_every_s": 300},
         turbulence={"vertical": {"profile": "constant", "value_m2_s": k}},
-        sediment={"classes": [{"name": "silt", "mass_fraction": 1.0, "settling_m_s": w}]},
+        sediment={"deposition": {"condition": "absorbing"},  # every contact deposits: first passage
+                  "classes": [{"name": "silt", "mass_fraction": 1.0, "settling_m_s": w}]},
         sources=[{"kind": "discharge", "name": "p", "position_m": [0, 0], "height_above_bed_m": height,
                   "mass_kg": 1.0, "start_h": 0}],
         particles={"count": n, "seed": 11},
@@ -119,7 +120,7 @@ def column_scenario(tmp_path, heights, values, n):
         bathymetry={"flat_depth_m": 10},
         turbulence={"vertical": {"profile": "table", "height_above_bed_m": list(heights),
                                  "value_m2_s": list(values)}},
-        sediment={"deposition_probability": 0.0,
+        sediment={"deposition": {"condition": "reflecting"},
                   "classes": [{"name": "neutral", "mass_fraction": 1.0, "settling_m_s": 0.0}]},
         sources=[{"kind": "discharge", "name": "p", "position_m": [0, 0], "height_above_bed_m": 5,
                   "mass_kg": 1.0, "start_h": 0}],
@@ -306,7 +307,7 @@ def test_compacting_finished_particles_changes_no_result(tmp_path):
 def test_boundary_layer_profile_from_the_scenario_is_well_mixed_and_peaks_mid_layer(tmp_path):
     """profile: boundary_layer gives the parabolic K(h) and a closed column under it stays mixed."""
     from plume.environment.boundary_layer import VON_KARMAN
-    from plume.kernels.interpolate import vertical_diffusivity
+    from plume.processes.vertical_mixing import profile_m2_s
 
     from helpers import scenario_dict
     from plume.scenario import scenario_from_dict
@@ -314,7 +315,7 @@ def test_boundary_layer_profile_from_the_scenario_is_well_mixed_and_peaks_mid_la
     data = scenario_dict(
         time={"duration_h": 3, "step_s": 5, "output_every_s": 3600},
         bathymetry={"flat_depth_m": 20},
-        sediment={"deposition_probability": 0.0,
+        sediment={"deposition": {"condition": "reflecting"},
                   "classes": [{"name": "neutral", "mass_fraction": 1.0, "settling_m_s": 0.0}]},
         sources=[{"kind": "discharge", "name": "p", "position_m": [0, 0], "height_above_bed_m": 5,
                   "mass_kg": 1.0, "start_h": 0}],
@@ -323,7 +324,7 @@ def test_boundary_layer_profile_from_the_scenario_is_well_mixed_and_peaks_mid_la
     data["turbulence"] = {"vertical": {"profile": "boundary_layer", "friction_velocity_m_s": 0.005,
                                        "thickness_m": 20, "background_m2_s": 1e-5}}
     sim = Simulation(scenario_from_dict(data, tmp_path))
-    k_mid, _ = vertical_diffusivity(sim.environment.turbulence, 10.0)
+    k_mid = profile_m2_s(sim.processes.vertical_mixing, 10.0)[0]
     assert k_mid == pytest.approx(VON_KARMAN * 0.005 * 20 / 4, rel=1e-3)
     sim.release_due(0.0)
     sim.particles.z_m[:] = -20.0 + 20.0 * np.random.default_rng(5).uniform(size=20000)

@@ -1,4 +1,4 @@
-"""The seabed's response: Krone deposition probability under bed shear stress, and
+"""The seabed's response: Krone deposition under bed shear stress, and
 resuspension of the deposit grid (Partheniades' law) with the budget still closed."""
 import numpy as np
 import pytest
@@ -40,7 +40,7 @@ def test_krone_deposition_probability_is_one_minus_tau_over_tau_cd(tmp_path, str
     speed = 0.05
     critical = stress_for(speed) / stress_ratio
     sim = Simulation(seabed_scenario(tmp_path, speed, {
-        "critical_deposition_stress_pa": critical,
+        "deposition": {"krone": {"critical_stress_pa": critical}},
         "classes": [{"name": "sand", "mass_fraction": 1.0, "settling_m_s": 0.02}]}, height_m=0.1))
     chance = 1.0 - stress_ratio
     sim.release_due(0.0)
@@ -56,20 +56,21 @@ def test_krone_deposition_probability_is_one_minus_tau_over_tau_cd(tmp_path, str
 def test_no_deposition_at_or_above_the_critical_deposition_stress(tmp_path):
     speed = 0.05
     sim = Simulation(seabed_scenario(tmp_path, speed, {
-        "critical_deposition_stress_pa": 0.999 * stress_for(speed),
+        "deposition": {"krone": {"critical_stress_pa": 0.999 * stress_for(speed)}},
         "classes": [{"name": "sand", "mass_fraction": 1.0, "settling_m_s": 0.02}]}, height_m=0.1, count=2000))
     sim.run()
-    assert sim.deposited_kg == 0.0 and sim.accumulators.mass_suspended_kg[-1] == pytest.approx(1.0, rel=1e-12)
+    assert sim.budget.deposited_kg == 0.0 and sim.budget.series_kg["suspended"][-1] == pytest.approx(1.0, rel=1e-12)
 
 
 def resuspension_run(tmp_path, speed, critical, fluff=None, consolidation_h=None, rate=1e-5, duration_h=1.0):
     # grains re-enter 0.1 mm above the bed, so they land before drifting out of their 1 km cell
-    sediment = {"critical_shear_stress_pa": critical, "erosion_rate_kg_m2_s": rate, "resuspension_height_m": 1e-4,
-                "classes": [{"name": "silt", "mass_fraction": 1.0, "settling_m_s": 0.01}]}
+    resuspension = {"critical_stress_pa": critical, "erosion_rate_kg_m2_s": rate, "height_m": 1e-4}
     if fluff is not None:
-        sediment["fluff_critical_shear_stress_pa"] = fluff
+        resuspension["fluff_critical_stress_pa"] = fluff
     if consolidation_h is not None:
-        sediment["consolidation_time_h"] = consolidation_h
+        resuspension["consolidation_time_h"] = consolidation_h
+    sediment = {"resuspension": resuspension,
+                "classes": [{"name": "silt", "mass_fraction": 1.0, "settling_m_s": 0.01}]}
     sim = Simulation(seabed_scenario(tmp_path, speed, sediment, duration_h=duration_h, count=1000))
     sim.run()
     return sim
@@ -78,9 +79,9 @@ def resuspension_run(tmp_path, speed, critical, fluff=None, consolidation_h=None
 def test_no_resuspension_below_the_critical_stress(tmp_path):
     speed = 0.05
     sim = resuspension_run(tmp_path, speed, critical=1.01 * stress_for(speed))
-    acc = sim.accumulators
-    assert sim.resuspended_kg == 0.0 and np.all(acc.mass_resuspended_kg == 0.0)
-    assert acc.mass_deposited_kg[-1] == pytest.approx(1.0, rel=1e-12)
+    budget = sim.budget
+    assert budget.resuspended_kg == 0.0 and np.all(budget.series_kg["resuspended"] == 0.0)
+    assert budget.series_kg["deposited"][-1] == pytest.approx(1.0, rel=1e-12)
 
 
 @pytest.mark.parametrize("excess", [0.5, 2.0])
@@ -95,12 +96,12 @@ def test_a_steady_stress_erodes_at_m_times_tau_over_tau_ce_minus_one(tmp_path, e
     expected = rate * excess * 1000.0**2 * 60.0 * sim.n_steps
     particle = 1.0 / 1000
     assert sim.deposit.eroded_kg == pytest.approx(expected, rel=1e-9)
-    assert sim.deposit.eroded_kg - particle - 1e-12 <= sim.resuspended_kg <= sim.deposit.eroded_kg + 1e-12
-    acc = sim.accumulators
-    assert np.all(np.diff(acc.mass_resuspended_kg) > 0)
-    assert np.max(np.abs(acc.budget_residual_kg)) <= 1e-12 * acc.mass_released_kg[-1]
+    budget = sim.budget
+    assert sim.deposit.eroded_kg - particle - 1e-12 <= budget.resuspended_kg <= sim.deposit.eroded_kg + 1e-12
+    assert np.all(np.diff(budget.series_kg["resuspended"]) > 0)
+    assert np.max(np.abs(budget.residual_kg)) <= 1e-12 * budget.series_kg["released"][-1]
     # the deposit grid holds exactly the net deposited mass
-    assert sim.deposit.total_kg().sum() == pytest.approx(sim.deposited_kg, rel=1e-12)
+    assert sim.deposit.total_kg().sum() == pytest.approx(budget.deposited_kg, rel=1e-12)
 
 
 def test_consolidated_deposit_resists_a_stress_that_erodes_fluff(tmp_path):
@@ -130,10 +131,12 @@ def test_erosion_takes_classes_in_proportion_and_stops_when_the_cell_is_empty():
 def test_resuspension_keys_are_checked(tmp_path):
     from plume.errors import ScenarioError
 
-    with pytest.raises(ScenarioError, match=r"sediment.consolidation_time_h: needs critical_shear_stress_pa"):
-        make_scenario(tmp_path, sediment={"consolidation_time_h": 2})
-    with pytest.raises(ScenarioError, match=r"sediment.critical_shear_stress_pa: .*> 0"):
-        make_scenario(tmp_path, sediment={"critical_shear_stress_pa": -1})
+    with pytest.raises(ScenarioError, match=r"sediment.resuspension.critical_stress_pa: required key missing"):
+        make_scenario(tmp_path, sediment={"resuspension": {"consolidation_time_h": 2}})
+    with pytest.raises(ScenarioError, match=r"sediment.resuspension.critical_stress_pa: .*> 0"):
+        make_scenario(tmp_path, sediment={"resuspension": {"critical_stress_pa": -1}})
+    with pytest.raises(ScenarioError, match=r"sediment.critical_shear_stress_pa: this key moved into a block"):
+        make_scenario(tmp_path, sediment={"critical_shear_stress_pa": 0.1})
 
 
 def test_per_class_deposit_adds_up_and_follows_flocculation(tmp_path):
