@@ -12,7 +12,7 @@ from plume.solver import Simulation
 
 from plume.scenario import scenario_from_dict
 
-from .helpers import scenario_dict
+from helpers import scenario_dict
 
 COLUMN_M = 20.0
 RELEASE_HEIGHT_M = 2.0

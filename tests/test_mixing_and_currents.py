@@ -10,8 +10,8 @@ from plume.processes.horizontal_mixing import HorizontalMixingParams, variance_i
 from plume.scenario import load_scenario
 from plume.solver import Simulation
 
-from .helpers import make_scenario
-from .test_terrain import REPO
+from helpers import make_scenario
+from test_terrain import REPO
 
 STILL = {"horizontal_m2_s": 0.0, "vertical": {"profile": "constant", "value_m2_s": 0.0}}
 

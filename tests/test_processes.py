@@ -9,7 +9,7 @@ from plume.errors import ScenarioError
 from plume.processes import MAX_DRAWS, STEP_ORDER, draw_slot_owners, step_processes
 from plume.solver import Simulation
 
-from .helpers import make_scenario
+from helpers import make_scenario
 
 MIXING = {"horizontal_m2_s": 0.05, "vertical": {"profile": "constant", "value_m2_s": 1e-3}}
 TWO_CLASSES = [{"name": "fine", "mass_fraction": 0.5, "settling_m_s": 1e-4},

@@ -10,7 +10,7 @@ from plume.kernels.advect import terrain_following_share
 from plume.scenario import load_scenario, scenario_from_dict
 from plume.solver import Simulation
 
-from .helpers import scenario_dict, write_sloping_bathymetry
+from helpers import scenario_dict, write_sloping_bathymetry
 
 REPO = Path(__file__).resolve().parents[1]
 

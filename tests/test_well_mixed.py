@@ -10,7 +10,7 @@ from plume.processes.vertical_mixing import layer_diffusivity
 from plume.scenario import scenario_from_dict
 from plume.solver import Simulation
 
-from .helpers import scenario_dict
+from helpers import scenario_dict
 
 COLUMN_M = 30.0
 
