@@ -82,7 +82,7 @@ def reports_bad_input(command):
             _fail(str(err), err.exit_code)
         except KeyboardInterrupt as err:
             typer.echo(f"plume: interrupted; {_what_was_written()}", err=True)
-            raise typer.Exit(exit_status(err))
+            raise typer.Exit(exit_status(err)) from None
         except MemoryError:
             _fail(f"out of memory; {_what_was_written()}", EXIT_FAULT)
         except OSError as err:  # an unforeseen file-system fault: name the file
@@ -156,7 +156,8 @@ def run_command(
     overlay_label: Optional[str] = typer.Option(None, "--overlay-label", metavar="PROPERTY",
                                                 help=_LABEL_HELP + " For output.overlays, with output.maps."),
 ):
-    """Run a scenario: write <output.directory>/<name>.nc, its metrics (CSV, JSON) and, when asked, trajectories and maps."""
+    """Run a scenario: write <output.directory>/<name>.nc, its metrics (CSV, JSON) and, when asked,
+    trajectories and maps."""
     import numba
 
     from .solver import run

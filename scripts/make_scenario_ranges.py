@@ -61,4 +61,5 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1] / "docs" / "scenario_ranges.md")
+    default = Path(__file__).resolve().parents[1] / "docs" / "scenario_ranges.md"
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else default)

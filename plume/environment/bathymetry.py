@@ -253,9 +253,9 @@ def _refuse_absurd_depths(path, name, depth_m, win) -> None:
     fills = [f for f in COMMON_FILLS if abs(abs(value) - abs(f)) <= 1e-6 * abs(f)]
     why = (f"{fills[0]:g} is a common fill value: declare it with _FillValue or missing_value, or fill the gap"
            if fills else "an unflagged fill value, or units other than metres?")
-    fail("bathymetry", path, f"'{name}' gives {int(bad.sum())} depth(s) beyond the deepest ocean ({MAX_DEPTH_M:,.0f} m) "
-         f"in the window read, e.g. {abs(value):.6g} m at lon {lon180(win.lon[ii]):.4f} lat {win.lat[jj]:.4f} "
-         f"({why})")
+    fail("bathymetry", path, f"'{name}' gives {int(bad.sum())} depth(s) beyond the deepest ocean "
+         f"({MAX_DEPTH_M:,.0f} m) in the window read, e.g. {abs(value):.6g} m at lon {lon180(win.lon[ii]):.4f} "
+         f"lat {win.lat[jj]:.4f} ({why})")
 
 
 def node_axis(lo: float, hi: float, spacing: float) -> np.ndarray:

@@ -12,6 +12,9 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit, prange
 
+from .advect import velocity
+from .interpolate import cell_index, seabed_depth
+
 
 class BedStressField(NamedTuple):
     """tau (Pa) on the output grid's cells at the start of the step; `active` False: not computed."""
@@ -31,8 +34,6 @@ def stress_at(field, x, y):
     return field.tau_pa[cell_index(y, field.y_min_m, field.resolution_m, ny),
                         cell_index(x, field.x_min_m, field.resolution_m, nx)]
 
-from .advect import velocity
-from .interpolate import cell_index, seabed_depth
 
 
 @njit(cache=True, inline="always")

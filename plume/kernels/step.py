@@ -28,7 +28,8 @@ from .seabed import bed_crossing_fraction, outside_domain
 @njit(cache=True, parallel=True, fastmath={"contract", "arcp", "nsz"})
 def step_particles(
     x, y, z, status, class_index, particle_id, release_time_s, n_released,
-    seabed, currents, clock, stress, concentration, advection_params, horizontal_params, vertical_params, settling_params, deposition_params,
+    seabed, currents, clock, stress, concentration,
+    advection_params, horizontal_params, vertical_params, settling_params, deposition_params,
     hindered_params, flocculation_params, damping_params, delayed_sinking_params,
     water_density_kg_m3, domain, dt, t_s, key, step_index,
 ):

@@ -122,7 +122,7 @@ def _rows(table, labels):
 def computed_metrics(datasets, labels):
     """Final area above each deposit threshold and area ever above each near-bed SSC threshold (km2)."""
     columns = {}
-    for j, level in enumerate(result.thresholds_mm(datasets[0])):
+    for level in result.thresholds_mm(datasets[0]):
         columns[f"deposit ≥ {number(level)} mm (km²)"] = np.array(
             [_area_deposit(ds, level) for ds in datasets])
     for level in result.thresholds_mg_l(datasets[0]):

@@ -97,7 +97,7 @@ def track_and_sources(ax, ds) -> list:
                               zorder=6, gid="track", label="mined footprint (outline)" if i == 0 else None)
             if i == 0:
                 handles.append(line)
-    for i, (name, x, y) in enumerate(result.tracks(ds) if swept is None or swept.is_empty else []):
+    for i, (_name, x, y) in enumerate(result.tracks(ds) if swept is None or swept.is_empty else []):
         (line,) = ax.plot(x, y, color=TRACK_COLOUR, linewidth=0.35, alpha=0.6, transform=ax.projection, zorder=6,
                           gid="track", label="collector track" if i == 0 else None)
         if i == 0:

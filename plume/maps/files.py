@@ -9,7 +9,7 @@ from . import figures
 from .offline import use_packaged_natural_earth
 from .overlays import load_overlay
 from .result import check_result, check_values
-from .style import GIF_DPI, RC, save_figure
+from .style import RC, save_figure
 
 FIGURES = {  # file name -> builder
     "deposit_thickness.png": figures.deposit_map,

@@ -58,7 +58,7 @@ class StepProcesses(NamedTuple):
 
 def step_processes(scenario) -> StepProcesses:
     """Build every per-particle process's parameters from a validated scenario."""
-    return StepProcesses(*(getattr(module, "params_from_scenario")(scenario) for module in (
+    return StepProcesses(*(module.params_from_scenario(scenario) for module in (
         advection, horizontal_mixing, vertical_mixing, settling, deposition, hindered_settling, flocculation,
         density_damping, delayed_sinking)))
 

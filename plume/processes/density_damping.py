@@ -18,7 +18,6 @@ dC/dz comes from the output grid's near-bed layers around the particle (the conc
 binned before the step); only a stable gradient (C falling with height) damps. phi is
 taken as constant over the step, so it scales K and dK/dh alike.
 """
-import math
 from typing import NamedTuple
 
 from numba import njit

@@ -54,8 +54,8 @@ Params = DepositionParams  # the name every process module gives its parameters
 def params_from_scenario(scenario) -> Params:
     block = scenario.sediment.deposition
     krone = block.krone
-    return Params(block.condition == "absorbing", block.condition == "reflecting", float(block.efficiency), krone is not None,
-                  float(krone.critical_stress_pa) if krone is not None else 0.0)
+    return Params(block.condition == "absorbing", block.condition == "reflecting", float(block.efficiency),
+                  krone is not None, float(krone.critical_stress_pa) if krone is not None else 0.0)
 
 
 @njit(cache=True, inline="always")

@@ -18,7 +18,6 @@ import numpy as np
 from numba import njit
 
 from ..kernels.random import gaussian
-from ..scenario.environment import TurbulenceSpec as Block
 
 DRAW_SLOTS = (0, 1)
 SLOT_X = 0

@@ -62,7 +62,7 @@ class TimeSpec(_Model):
             raise fail(f"gives {self.n_outputs:,} output times, more than the limit of {MAX_OUTPUTS:,}; "
                        f"use a larger output_every_s, got {show(self.output_every_s)}", at=["output_every_s"])
         try:
-            self.end
+            _ = self.end  # raises past the year 9999
         except (OverflowError, ValueError):
             raise fail(f"the run would end after the year 9999, got {show(self.duration_h)}",
                        at=["duration_h"]) from None
