@@ -44,6 +44,8 @@ def test_closed_column_stays_uniform_at_the_default_step(tmp_path):
         currents={"synthetic": {"preset": "ccz"}, "bed_stress": {"law": "log", "reference_height_m": 1.0}},
         sediment={"classes": [{"name": "tracer", "mass_fraction": 1.0, "settling_m_s": 0.0}],
                   "deposition": {"condition": "reflecting"}},
+        sources=[{"kind": "discharge", "name": "point", "position_m": [0, 0], "height_above_bed_m": 10,
+                  "mass_kg": 1.0, "start_h": 0}],
         particles={"count": 120000, "seed": 5},
         grid={"resolution_m": 100, "extent_m": [-50000, 50000, -50000, 50000], "layers_above_bed_m": [0, 1, 2, 5]},
     )
