@@ -153,6 +153,7 @@ def test_non_monotonic_heights(tmp_path):
     _one_line_error(tmp_path, path, "not strictly monotonic")
 
 
+@pytest.mark.slow
 def test_scenario_adcp_runs(tmp_path):
     from plume.solver import Simulation
 

@@ -64,6 +64,7 @@ def stress_simulation(tmp_path, currents, duration_h=1):
         currents=currents, grid={"resolution_m": 100, "extent_m": [-1000, 1000, -1000, 1000]}))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reference_height_m", [0.5, 1.0, 3.0])
 def test_log_law_bed_stress_in_a_log_layer_is_rho_kappa_u_over_ln_H_z0_squared(tmp_path, reference_height_m):
     """In the synthetic log layer u(h) = U ln(h/z0)/ln(H/z0), so tau = rho (kappa U / ln(H/z0))^2
@@ -78,6 +79,7 @@ def test_log_law_bed_stress_in_a_log_layer_is_rho_kappa_u_over_ln_H_z0_squared(t
     assert np.allclose(tau, expected, rtol=1e-5)  # float32 currents
 
 
+@pytest.mark.slow
 def test_quadratic_bed_stress_follows_the_tide_in_the_output(tmp_path):
     """tau = rho C_d u^2 with the M2 tide: the output's bed_shear_stress follows u(t)^2 at each output time."""
     currents = {"synthetic": {"mean_u_m_s": 0.03,
@@ -120,16 +122,15 @@ def test_flow_driven_layer_diffusivity_matches_the_tabulated_profile(shape):
     assert layer_diffusivity(u_star, 25.0, delta, background, False)[:2] == (background, 0.0)
 
 
-def test_flow_driven_boundary_layer_keeps_a_column_mixed_and_follows_u_star(tmp_path):
+@pytest.mark.slow
+def test_flow_driven_boundary_layer_keeps_a_column_mixed_and_follows_u_star(tmp_path, closed_column_data):
     """u* from the flow: K peaks at kappa u* delta / 4 mid-layer, and a well-mixed closed
     column under it stays well mixed (the dK/dz drift at work with a flow-derived K)."""
     speed, z0, top = 0.05, 0.002, 10.0
-    data = scenario_dict(
+    data = closed_column_data(
+        20,
         time={"duration_h": 3, "step_s": 5, "output_every_s": 3600},
-        bathymetry={"flat_depth_m": 20},
         currents={"synthetic": {"mean_u_m_s": speed, "bottom_roughness_m": z0, "log_layer_height_m": top}},
-        sediment={"deposition": {"condition": "reflecting"},
-                  "classes": [{"name": "neutral", "mass_fraction": 1.0, "settling_m_s": 0.0}]},
         sources=[{"kind": "discharge", "name": "p", "position_m": [-900, 0], "height_above_bed_m": 5,
                   "mass_kg": 1.0, "start_h": 0}],
         particles={"count": 20000, "seed": 3},

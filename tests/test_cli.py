@@ -65,6 +65,7 @@ def assert_one_line_error(result):
     return lines[0]
 
 
+@pytest.mark.slow
 def test_run_writes_the_contract_file(tmp_path):
     path = write(tmp_path)
     result = runner.invoke(app, ["run", str(path), "-q"])
@@ -103,6 +104,7 @@ def test_run_writes_the_contract_file(tmp_path):
     assert released[-1] == pytest.approx(3.0 * 3600, rel=1e-12)
 
 
+@pytest.mark.slow
 def test_output_option_overrides_the_directory_and_cli_overrides_particles_and_seed(tmp_path):
     path = write(tmp_path)
     target = tmp_path / "elsewhere"
@@ -128,6 +130,7 @@ def run_in_process(path, threads):
     return run(load_scenario(path), write=False, threads=threads)
 
 
+@pytest.mark.slow
 def test_same_seed_gives_identical_results_with_one_thread_or_two(tmp_path):
     import numba
 
@@ -145,6 +148,7 @@ def test_same_seed_gives_identical_results_with_one_thread_or_two(tmp_path):
     assert not np.array_equal(a.particles.x_m, c.particles.x_m)
 
 
+@pytest.mark.slow
 def test_same_seed_gives_bit_identical_files_with_one_thread_or_all(tmp_path, monkeypatch):
     import numba
 
@@ -195,6 +199,7 @@ def currents_file(path, start, hours, lon=(-117.0, -116.8), lat=(10.3, 10.5)):
     return path
 
 
+@pytest.mark.slow
 def test_current_file_drives_the_run(tmp_path):
     currents_file(tmp_path / "currents.nc", "2026-04-01T00:00", 2)
     path = write(tmp_path, currents={"file": "currents.nc"})
@@ -217,6 +222,7 @@ def test_currents_not_covering_the_run_fail_before_anything_is_written(tmp_path,
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_existing_output_is_kept_when_a_run_fails(tmp_path):
     path = write(tmp_path)
     assert runner.invoke(app, ["run", str(path), "-q"]).exit_code == 0
@@ -281,6 +287,7 @@ def test_unwritable_output_fails_before_the_run(tmp_path):
     assert "output.directory" in line
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("config", sorted((Path(__file__).resolve().parents[1] / "configs").glob("*.yaml")),
                          ids=lambda p: p.name)
 def test_every_shipped_scenario_validates_and_steps(config):

@@ -60,6 +60,7 @@ def areas(tmp_path):
     return path
 
 
+@pytest.mark.slow
 def test_compare_maps_with_overlays_writes_the_figures(results, areas, tmp_path):
     result = runner.invoke(app, ["compare", *map(str, results), "-o", str(tmp_path), "--maps", "--overlay", str(areas)])
     assert result.exit_code == 0, result.output
@@ -72,6 +73,7 @@ def test_compare_maps_with_overlays_writes_the_figures(results, areas, tmp_path)
     assert missing.exit_code == 2 and "no such file" in missing.output
 
 
+@pytest.mark.slow
 def test_overlays_on_every_deposit_panel(results, areas):
     table = plume.compare(results)
     fig = comparison.deposit_panels(table.datasets, table.labels, [load_overlay(areas)])
@@ -81,6 +83,7 @@ def test_overlays_on_every_deposit_panel(results, areas):
         assert len([p for p in ax.patches if p.get_gid() == "overlay"]) == 1
 
 
+@pytest.mark.slow
 def test_bar_chart_shows_the_threshold_areas_without_a_multiplier(results):
     table = plume.compare(results)
     frame = table.area_frame()

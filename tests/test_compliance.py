@@ -55,6 +55,7 @@ def files(tmp_path_factory):
     return folder / "out" / "case.nc", folder / "out" / "case_trajectories.nc"
 
 
+@pytest.mark.slow
 def test_the_result_file_passes_the_cf_checks(files, tmp_path):
     result, failures = check_cf(files[0], tmp_path)
     assert failures == []
@@ -67,6 +68,7 @@ def test_the_result_file_passes_the_cf_checks(files, tmp_path):
     assert ds.nodule_mass_collected.attrs["units"] == "kg" and float(ds.nodule_mass_collected) == 8.0 * 3600
 
 
+@pytest.mark.slow
 def test_the_trajectory_file_passes_the_cf_checks(files, tmp_path):
     result, failures = check_cf(files[1], tmp_path)
     assert failures == []

@@ -4,11 +4,13 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 import xarray as xr
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_current_file_is_reproduced_by_its_script(tmp_path):
     out = tmp_path / "currents.nc"
     subprocess.run([sys.executable, str(ROOT / "scripts" / "make_ccz_currents.py"), str(out)], check=True,

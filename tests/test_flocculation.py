@@ -35,6 +35,7 @@ def share_flocculated(sim):
     return float(p.mass_kg[p.class_index == 1].sum() / p.mass_kg.sum())
 
 
+@pytest.mark.slow
 def test_a_constant_rate_leaves_exp_minus_kt_unflocculated_and_moves_mass_exactly(tmp_path):
     rate_per_h = 1.5
     sim = floc_simulation(tmp_path, {"from": "fine", "to": "floc", "rate_per_h": rate_per_h,
@@ -48,6 +49,7 @@ def test_a_constant_rate_leaves_exp_minus_kt_unflocculated_and_moves_mass_exactl
     assert np.array_equal(sim.particles.mass_kg, before)  # whole particles change class: no mass lost or made
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mass_kg", [0.5, 2.0])
 def test_the_rate_scales_with_the_local_concentration(tmp_path, mass_kg):
     """k = k_ref C / C_ref with C = mass / (cell area x layer thickness) of the one cell holding them."""
@@ -61,6 +63,7 @@ def test_the_rate_scales_with_the_local_concentration(tmp_path, mass_kg):
     assert abs(remaining - expected) < 4 * np.sqrt(expected * (1 - expected) / 20000)
 
 
+@pytest.mark.slow
 def test_hindered_settling_slows_the_first_step_by_richardson_zaki(tmp_path):
     w0, mass, reference = 1e-3, 40.0, 10.0
     classes = [{"name": "mud", "mass_fraction": 1.0, "settling_m_s": w0}]

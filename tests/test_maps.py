@@ -96,6 +96,7 @@ def written(ds, tmp_path_factory):
     return out, maps.make_maps(ds, out)
 
 
+@pytest.mark.slow
 def test_the_run_reaches_some_thresholds_and_not_others(ds):
     """The figures' checks below need a plume that moved and deposited, with one threshold unreached."""
     deposit = ds.deposit_thickness.values[-1] * 1000
@@ -144,6 +145,7 @@ def drawn_levels(contours):
     return [level for level, path in zip(contours.levels, contours.get_paths()) if len(path.vertices)]
 
 
+@pytest.mark.slow
 def test_deposit_map(ds):
     fig = figures.deposit_map(ds)
     ax = fig.axes[0]
@@ -180,12 +182,14 @@ def test_deposit_map(ds):
     assert (site.get_xdata()[0], site.get_ydata()[0]) == pytest.approx(SITE)
 
 
+@pytest.mark.slow
 def test_map_draws_no_track_when_the_file_has_none(ds):
     bare = ds.drop_vars([v for v in ds.variables if v.startswith(("track_", "source_"))])
     fig = figures.deposit_map(bare)
     assert by_gid(fig.axes[0], "track", "lines") == [] and by_gid(fig.axes[0], "source") == []
 
 
+@pytest.mark.slow
 def test_near_bed_ssc_map(ds):
     fig = figures.ssc_map(ds)
     ax = fig.axes[0]
@@ -200,6 +204,7 @@ def test_near_bed_ssc_map(ds):
     assert drawn_levels(contours) == pytest.approx(expected)
 
 
+@pytest.mark.slow
 def test_section_along_the_current(ds):
     theta, distance, where, iy, ix = figures.section_line(ds)
     assert theta == pytest.approx(np.arctan2(-0.03, 0.04))
@@ -216,6 +221,7 @@ def test_section_along_the_current(ds):
     assert np.nanmax(mesh.get_array()) > 0
 
 
+@pytest.mark.slow
 def test_time_series_of_budget_and_areas(ds):
     fig = figures.time_series(ds)
     top, bottom = fig.axes
@@ -232,6 +238,7 @@ def test_time_series_of_budget_and_areas(ds):
     assert bottom.get_xlabel() == "time since start (h)"
 
 
+@pytest.mark.slow
 def test_make_maps_writes_every_figure_and_the_animation(ds, written):
     from PIL import Image
 
@@ -282,6 +289,7 @@ def shapefile_overlay(path):
     return path.with_suffix(".shp")
 
 
+@pytest.mark.slow
 def test_overlays_are_drawn_clipped_and_named_on_every_map(ds, tmp_path):
     layers = [maps.load_overlay(geojson_overlay(tmp_path / "areas.geojson")),
               maps.load_overlay(shapefile_overlay(tmp_path / "licence"))]
@@ -329,6 +337,7 @@ def test_overlays_in_the_scenario_resolve_against_its_folder(tmp_path):
 
 # ---------------------------------------------------------------- comparison
 
+@pytest.mark.slow
 def test_comparison_side_by_side_on_one_scale(ds, tmp_path):
     heavier = ds.copy(deep=True)
     heavier["deposit_thickness"] = ds.deposit_thickness * 20
@@ -362,6 +371,7 @@ def test_comparison_side_by_side_on_one_scale(ds, tmp_path):
     assert heights == pytest.approx([area, 3 * area])
 
 
+@pytest.mark.slow
 def test_comparison_plots_a_given_table(ds, tmp_path):
     import pandas as pd
 
@@ -387,6 +397,7 @@ def one_line_error(result):
     return lines[0]
 
 
+@pytest.mark.slow
 def test_plume_map_command(run, tmp_path):
     result, _ = run
     overlay = geojson_overlay(tmp_path / "areas.geojson")
@@ -399,6 +410,7 @@ def test_plume_map_command(run, tmp_path):
     assert maps.default_directory(result.path) == result.path.parent / "case_maps"
 
 
+@pytest.mark.slow
 def test_plume_map_bad_input(run, tmp_path):
     result, _ = run
     missing = one_line_error(runner.invoke(app, ["map", str(tmp_path / "nope.nc")]))
@@ -416,6 +428,7 @@ def test_plume_map_bad_input(run, tmp_path):
     assert "broken.geojson" in line and not out.exists()
 
 
+@pytest.mark.slow
 def test_run_makes_the_maps_when_asked(tmp_path):
     geojson_overlay(tmp_path / "areas.geojson")
     data = scenario_dict(**{**SMALL_RUN, "particles": {"count": 1000, "seed": 3},
@@ -452,6 +465,7 @@ def label_boxes(fig, ax):
     return texts, [t.get_window_extent(renderer) for t in texts]
 
 
+@pytest.mark.slow
 def test_overlay_label_property_names_features_that_share_a_name(ds, tmp_path):
     path = adjacent_contracts(tmp_path / "contracts.geojson")
     by_name = maps.load_overlay(path)
@@ -469,6 +483,7 @@ def test_overlay_label_property_names_features_that_share_a_name(ds, tmp_path):
         maps.load_overlay(path, "licence")
 
 
+@pytest.mark.slow
 def test_labels_that_cannot_be_placed_apart_are_listed_instead(ds, tmp_path):
     lon0, lat0 = SITE
     d = 0.0002  # about 20 m: a row of tiny areas whose labels cannot all fit
@@ -489,6 +504,7 @@ def test_labels_that_cannot_be_placed_apart_are_listed_instead(ds, tmp_path):
     assert 0 < len(texts) < 8
 
 
+@pytest.mark.slow
 def test_a_track_without_a_width_is_drawn_as_its_lines(ds):
     bare = ds.copy()
     bare.attrs = {k: v for k, v in ds.attrs.items() if k != "scenario"}  # no widths to sweep with
@@ -497,6 +513,7 @@ def test_a_track_without_a_width_is_drawn_as_its_lines(ds):
     np.testing.assert_allclose(line.get_xdata(), ds.track_x.values)
 
 
+@pytest.mark.slow
 def test_animation_frames_the_plume_follows_the_vehicle_and_is_large(ds, written):
     from PIL import Image
 
@@ -528,6 +545,7 @@ def test_animation_frames_the_plume_follows_the_vehicle_and_is_large(ds, written
     assert len({tuple(np.round(p, 6)) for p in seen}) > 2  # it moves
 
 
+@pytest.mark.slow
 def test_plume_map_overlay_label_option(run, tmp_path):
     result, _ = run
     path = adjacent_contracts(tmp_path / "contracts.geojson")

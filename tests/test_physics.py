@@ -14,6 +14,7 @@ def only_deposited(result):
     return p.status[: p.n_released] == st.DEPOSITED
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("step_s", [7.0, 60.0])
 def test_settling_in_uniform_current_lands_at_U_H_over_w(tmp_path, step_s):
     """No diffusion: a particle released at height H, settling at w in a uniform (u, v) lands at (u, v) H / w."""
@@ -40,6 +41,7 @@ def test_settling_in_uniform_current_lands_at_U_H_over_w(tmp_path, step_s):
     assert float(ds.deposit_mass[-1].sum()) == pytest.approx(0.02, rel=1e-6)
 
 
+@pytest.mark.slow
 def test_settling_through_a_log_layer_follows_the_integrated_profile(tmp_path):
     """With a log bottom layer the landing distance is the integral of u(h) / w over the fall."""
     u, w, z0, top, height = 0.05, 0.002, 0.01, 10.0, 10.0
@@ -59,6 +61,7 @@ def test_settling_through_a_log_layer_follows_the_integrated_profile(tmp_path):
     assert result.particles.x_m[0] == pytest.approx(expected, rel=2e-3)
 
 
+@pytest.mark.slow
 def test_diffusion_variance_grows_as_2Kt(tmp_path):
     k_h, k_v, n = 0.5, 2e-3, 20000
     duration_s = 7200.0
@@ -91,6 +94,7 @@ def first_passage_cdf(t, height, w, k):
     return stats.norm.cdf((w * t - height) / s) + np.exp(w * height / k) * stats.norm.cdf(-(w * t + height) / s)
 
 
+@pytest.mark.slow
 def test_deposition_follows_the_first_passage_law(tmp_path):
     height, w, k, n = 1.0, 1e-3, 1e-3, 20000
     scenario = make_scenario(
@@ -114,14 +118,15 @@ def test_deposition_follows_the_first_passage_law(tmp_path):
 
 
 def column_scenario(tmp_path, heights, values, n):
+    from conftest import NEUTRAL_REFLECTING
+
     return make_scenario(
         tmp_path,
         time={"duration_h": 6, "step_s": 5, "output_every_s": 3600},
         bathymetry={"flat_depth_m": 10},
         turbulence={"vertical": {"profile": "table", "height_above_bed_m": list(heights),
                                  "value_m2_s": list(values)}},
-        sediment={"deposition": {"condition": "reflecting"},
-                  "classes": [{"name": "neutral", "mass_fraction": 1.0, "settling_m_s": 0.0}]},
+        sediment=NEUTRAL_REFLECTING,
         sources=[{"kind": "discharge", "name": "p", "position_m": [0, 0], "height_above_bed_m": 5,
                   "mass_kg": 1.0, "start_h": 0}],
         particles={"count": n, "seed": 7},
@@ -141,6 +146,7 @@ def relative_concentration(heights, depth_m=10.0, bins=10):
     return counts / (heights.size / bins)
 
 
+@pytest.mark.slow
 def test_well_mixed_condition_holds_in_a_closed_column(tmp_path):
     """A uniform cloud in a closed column with strongly varying K(z) stays uniform (Visser 1997)."""
     heights, values = strongly_varying_profile()
@@ -195,6 +201,7 @@ def budget_scenario(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_mass_budget_closes_at_every_output_time(tmp_path):
     ds = run(budget_scenario(tmp_path), write=False).dataset
     released = ds.mass_released.values
@@ -211,6 +218,7 @@ def test_mass_budget_closes_at_every_output_time(tmp_path):
     assert float(ds.mass_released.sel(time=ds.time[4])) == pytest.approx(3.0 * 3600 + 1.0 * 1800, rel=0.01)
 
 
+@pytest.mark.slow
 def test_tidal_excursion_follows_the_integrated_tide(tmp_path):
     """A neutral particle in a mean flow plus an M2 tide: x(t) = U t + (A / w) [sin(w t - phi) + sin(phi)]."""
     mean, amplitude, phase_deg = 0.02, 0.1, 30.0
@@ -234,6 +242,7 @@ def test_tidal_excursion_follows_the_integrated_tide(tmp_path):
     assert sim.particles.y_m[0] == pytest.approx(0.0, abs=1e-9)
 
 
+@pytest.mark.slow
 def test_current_file_linear_in_time_is_integrated_exactly(tmp_path):
     """u(t) = a + b t from a file: x = a t + b t^2 / 2 (linear time interpolation and RK4 are exact here)."""
     from helpers import write_currents_cmems
@@ -256,6 +265,7 @@ def test_current_file_linear_in_time_is_integrated_exactly(tmp_path):
     assert sim.particles.y_m[0] == pytest.approx(-a * t, rel=1e-5)
 
 
+@pytest.mark.slow
 def test_particles_settle_onto_a_sloping_seabed_from_a_file(tmp_path):
     """Bathymetry from a NetCDF grid: a particle falling straight down lands at the local depth."""
     from helpers import scenario_dict, write_sloping_bathymetry
@@ -282,6 +292,7 @@ def test_particles_settle_onto_a_sloping_seabed_from_a_file(tmp_path):
     assert sim.particles.x_m[0] == pytest.approx(800.0, abs=1e-9)
 
 
+@pytest.mark.slow
 def test_compacting_finished_particles_changes_no_result(tmp_path):
     """Deposited and exited particles leave the arrays; random streams follow the particle id, so
     every output is bit-identical to a run that never compacts."""
@@ -304,23 +315,16 @@ def test_compacting_finished_particles_changes_no_result(tmp_path):
     assert a.attrs["particles_released"] == b.attrs["particles_released"] == 5000
 
 
-def test_boundary_layer_profile_from_the_scenario_is_well_mixed_and_peaks_mid_layer(tmp_path):
+@pytest.mark.slow
+def test_boundary_layer_profile_from_the_scenario_is_well_mixed_and_peaks_mid_layer(tmp_path, closed_column_data):
     """profile: boundary_layer gives the parabolic K(h) and a closed column under it stays mixed."""
     from plume.environment.boundary_layer import VON_KARMAN
     from plume.processes.vertical_mixing import profile_m2_s
 
-    from helpers import scenario_dict
     from plume.scenario import scenario_from_dict
 
-    data = scenario_dict(
-        time={"duration_h": 3, "step_s": 5, "output_every_s": 3600},
-        bathymetry={"flat_depth_m": 20},
-        sediment={"deposition": {"condition": "reflecting"},
-                  "classes": [{"name": "neutral", "mass_fraction": 1.0, "settling_m_s": 0.0}]},
-        sources=[{"kind": "discharge", "name": "p", "position_m": [0, 0], "height_above_bed_m": 5,
-                  "mass_kg": 1.0, "start_h": 0}],
-        particles={"count": 20000, "seed": 3},
-    )
+    data = closed_column_data(20, time={"duration_h": 3, "step_s": 5, "output_every_s": 3600},
+                              particles={"count": 20000, "seed": 3})
     data["turbulence"] = {"vertical": {"profile": "boundary_layer", "friction_velocity_m_s": 0.005,
                                        "thickness_m": 20, "background_m2_s": 1e-5}}
     sim = Simulation(scenario_from_dict(data, tmp_path))
@@ -334,6 +338,7 @@ def test_boundary_layer_profile_from_the_scenario_is_well_mixed_and_peaks_mid_la
     assert np.max(np.abs(concentration - 1.0)) < 0.08  # 2000 a bin: 2.2 % noise
 
 
+@pytest.mark.slow
 def test_eddy_episode_in_the_scenario_doubles_the_drift_at_its_peak(tmp_path):
     base = {"mean_u_m_s": 0.02}
     drifts = []

@@ -149,6 +149,7 @@ def test_set_errors_name_the_key_path(tmp_path, setting, expected):
     assert expected in str(err.value) and "\n" not in str(err.value)
 
 
+@pytest.mark.slow
 def test_cli_check_and_run_take_set(tmp_path):
     path = write(tmp_path / "s.yaml", BASE)
     ok = runner.invoke(app, ["check", str(path), "--set", "particles.count=10", "--set", "name=renamed"])

@@ -33,6 +33,7 @@ def seabed_scenario(tmp_path, speed_m_s, sediment, duration_h=1.0, count=20000, 
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stress_ratio", [0.25, 0.5, 0.8])
 def test_krone_deposition_probability_is_one_minus_tau_over_tau_cd(tmp_path, stress_ratio):
     """Every step each particle at the bed stays with probability P = 1 - tau / tau_cd, else bounces
@@ -53,6 +54,7 @@ def test_krone_deposition_probability_is_one_minus_tau_over_tau_cd(tmp_path, str
         assert abs(suspended - expected) < 4 * sigma + 1e-12
 
 
+@pytest.mark.slow
 def test_no_deposition_at_or_above_the_critical_deposition_stress(tmp_path):
     speed = 0.05
     sim = Simulation(seabed_scenario(tmp_path, speed, {
@@ -76,6 +78,7 @@ def resuspension_run(tmp_path, speed, critical, fluff=None, consolidation_h=None
     return sim
 
 
+@pytest.mark.slow
 def test_no_resuspension_below_the_critical_stress(tmp_path):
     speed = 0.05
     sim = resuspension_run(tmp_path, speed, critical=1.01 * stress_for(speed))
@@ -84,6 +87,7 @@ def test_no_resuspension_below_the_critical_stress(tmp_path):
     assert budget.series_kg["deposited"][-1] == pytest.approx(1.0, rel=1e-12)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("excess", [0.5, 2.0])
 def test_a_steady_stress_erodes_at_m_times_tau_over_tau_ce_minus_one(tmp_path, excess):
     """Everything lands in one 1 km cell in the first step; every step after that the flow
@@ -104,6 +108,7 @@ def test_a_steady_stress_erodes_at_m_times_tau_over_tau_ce_minus_one(tmp_path, e
     assert sim.deposit.total_kg().sum() == pytest.approx(budget.deposited_kg, rel=1e-12)
 
 
+@pytest.mark.slow
 def test_consolidated_deposit_resists_a_stress_that_erodes_fluff(tmp_path):
     """tau between the fluff's and the consolidated deposit's critical stress: fluff that never
     consolidates erodes at the fluff rate; fluff that consolidates within seconds barely erodes."""
@@ -139,6 +144,7 @@ def test_resuspension_keys_are_checked(tmp_path):
         make_scenario(tmp_path, sediment={"critical_shear_stress_pa": 0.1})
 
 
+@pytest.mark.slow
 def test_per_class_deposit_adds_up_and_follows_flocculation(tmp_path):
     """output.per_class: deposit_mass_by_class sums to deposit_mass; a class that flocculates fast
     deposits as its floc class, and the per-class metrics appear."""

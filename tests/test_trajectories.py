@@ -16,6 +16,7 @@ DRIFT = dict(
 )
 
 
+@pytest.mark.slow
 def test_a_uniform_drift_is_recorded_exactly(tmp_path):
     path = write_scenario(tmp_path / "s.yaml", scenario_dict(**DRIFT))
     result = runner.invoke(app, ["run", str(path), "-q"])
@@ -42,6 +43,7 @@ def test_a_uniform_drift_is_recorded_exactly(tmp_path):
         "case.nc", "case_metrics.csv", "case_metrics.json", "case_trajectories.nc"]
 
 
+@pytest.mark.slow
 def test_rows_follow_particle_ids_through_compaction(tmp_path):
     from plume.solver import Simulation
 
