@@ -11,6 +11,7 @@ import numpy as np
 
 from .analysis.fields import area_at_or_above
 from .grids import OutputGrid
+from .kernels.accumulate import accumulate_exposure
 
 
 @dataclass
@@ -58,6 +59,13 @@ class Accumulators:
             return layer_kg / g.layer_cell_volume_m3, level_kg
         return layer_kg / g.layer_cell_volume_m3, level_kg / g.level_cell_volume_m3
 
+    def accumulate_step(self, ssc_kg_m3, dt_s: float) -> None:
+        """Exposure over one model step from the near-bed SSC (layer, y, x; kg m-3) at its start: the
+        running maximum and the time at or above each threshold, resolved on the model step (a
+        collector crosses a 50 m cell in about 100 s; hourly snapshots would miss it)."""
+        accumulate_exposure(ssc_kg_m3, self.ssc_thresholds_kg_m3, np.float32(dt_s), self.ssc_max_kg_m3,
+                            self.exceedance_s)
+
     def record(self, k: int, layer_kg, level_kg, deposit_kg, bed_shear_stress_pa):
         """Store output time k from this snapshot's binned mass, the deposit (class, y, x; kg) and the
         bed shear stress (y, x; Pa). The mass budget is recorded by plume.budget.MassBudget."""
@@ -65,9 +73,6 @@ class Accumulators:
         ssc, ssc_levels = self.concentrations(layer_kg, level_kg)
         self.ssc_kg_m3[k] = ssc
         np.maximum(self.ssc_max_kg_m3, ssc, out=self.ssc_max_kg_m3)
-        if k > 0:  # each later snapshot stands for the interval that ends at it
-            for i, threshold in enumerate(self.ssc_thresholds_kg_m3):
-                self.exceedance_s[i] += np.where(ssc >= threshold, self.output_interval_s, 0.0).astype(np.float32)
         if self.ssc_midwater_kg_m3 is not None:
             self.ssc_midwater_kg_m3[k] = ssc_levels
         self.deposit_mass_kg_m2[k] = deposit_kg.sum(axis=0) / g.cell_area_m2

@@ -130,6 +130,8 @@ def check(
 
     scenario = _load(scenario_path, None, None, None, settings)
     simulation = Simulation(scenario)  # builds the environment and sources: data files are checked too
+    for warning in simulation.resolution_warnings():
+        typer.echo(f"plume: warning: {warning}", err=True)
     t = scenario.time
     typer.echo(
         f"{scenario_path}: ok: '{scenario.name}', {t.n_steps} steps of {t.step_s:g} s, "

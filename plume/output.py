@@ -23,12 +23,15 @@ VARIABLES = {
     "ssc": ("kg m-3", "mass_concentration_of_suspended_matter_in_sea_water",
             "suspended sediment concentration in near-bed layers (cell mean)"),
     "ssc_max": ("kg m-3", "mass_concentration_of_suspended_matter_in_sea_water",
-                "maximum over output times of suspended sediment concentration in near-bed layers"),
+                "maximum over the run (every model step) of suspended sediment concentration in near-bed layers"),
     "ssc_midwater": ("kg m-3", "mass_concentration_of_suspended_matter_in_sea_water",
                      "suspended sediment concentration in midwater depth cells (cell mean)"),
     "ssc_exceedance_time": ("s", None,
                             "time with suspended sediment concentration at or above threshold "
-                            "(each output time above threshold counts one output interval)"),
+                            "(accumulated on the model step)"),
+    "ssc_one_particle": ("kg m-3", None,
+                         "concentration of one particle of mean mass in one grid cell of each near-bed layer: "
+                         "thresholds below about ten times this measure particle noise"),
     "deposit_mass": ("kg m-2", None, "cumulative deposited dry sediment mass per unit seabed area"),
     "deposit_thickness": ("m", None, "cumulative deposit thickness (deposit_mass / deposit dry density)"),
     "deposit_area": ("m2", None, "seabed area with deposit thickness at or above threshold"),
@@ -92,6 +95,8 @@ def build_dataset(simulation) -> xr.Dataset:
         "deposit_area": (("time", "deposit_threshold"), acc.deposit_area_m2, _attrs("deposit_area")),
         "bed_shear_stress": (("time", "y", "x"), acc.bed_shear_stress_pa, {**_attrs("bed_shear_stress"), **on_grid}),
         "layer_bounds": (("layer", "nv"), np.stack([bounds[:-1], bounds[1:]], axis=1), {"units": "m"}),
+        "ssc_one_particle": (("layer",), np.asarray(simulation.one_particle_ssc_kg_m3, dtype=float),
+                             _attrs("ssc_one_particle")),
     }
     for name in ("released", "suspended", "deposited", "exited", "resuspended"):
         data_vars[f"mass_{name}"] = (("time",), simulation.budget.series_kg[name], _attrs(f"mass_{name}"))

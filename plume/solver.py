@@ -69,6 +69,10 @@ class Simulation:
         self.deposit = SeabedDeposit(self.grid, n_classes, resuspension.params_from_scenario(
             scenario, mean_particle_mass_per_class(schedule, n_classes)))
         self.next_particle_id = schedule.count
+        # the concentration one particle of mean mass makes in one cell of each near-bed layer (kg m-3):
+        # the floor below which SSC thresholds measure particle noise
+        mean_mass_kg = float(schedule.mass_kg.sum() / max(schedule.count, 1))
+        self.one_particle_ssc_kg_m3 = mean_mass_kg / self.grid.layer_cell_volume_m3.ravel()
         self.particles = ParticleState.from_schedule(schedule)
         del schedule
         self.processes = step_processes(scenario)
@@ -119,6 +123,21 @@ class Simulation:
 
     # -- the pieces of one step, each usable on its own (tests drive them directly) --
 
+    def resolution_warnings(self) -> list[str]:
+        """One line for each SSC threshold below ten times the concentration of one particle in the
+        thinnest near-bed layer, with the particle count that would resolve it."""
+        floor = float(self.one_particle_ssc_kg_m3.max())
+        count = int(self.scenario.particles.count)
+        lines = []
+        for threshold in np.asarray(self.scenario.thresholds.ssc_kg_m3, dtype=float):
+            if threshold < 10.0 * floor:
+                needed = int(np.ceil(count * 10.0 * floor / threshold / 1000.0) * 1000)
+                lines.append(f"thresholds.ssc_mg_l: {threshold * 1e3:g} mg/L is below ten times the concentration of "
+                             f"one particle in a {self.grid.resolution_m:g} m cell of the thinnest near-bed layer "
+                             f"({floor * 1e3:.3g} mg/L), so its areas and times count single particles; about "
+                             f"{needed:,} particles (particles.count) would resolve it")
+        return lines
+
     def compile(self, announce=None) -> None:
         """Compile (or load from numba's cache) the step kernels, on no particles.
 
@@ -168,11 +187,8 @@ class Simulation:
         )
         return layer_kg, level_kg, suspended
 
-    def local_concentration(self) -> LocalConcentration:
-        """SSC (kg/m3) on the output grid's cells now, for the processes that read it (binned into
-        the same arrays every step)."""
-        if not self.concentration_needed:
-            return self.no_concentration
+    def binned_concentration(self) -> LocalConcentration:
+        """SSC (kg/m3) on the output grid's cells now (binned into the same arrays every step)."""
         if self._concentration is None:
             layer, level = self.accumulators.empty_bins()
             self._concentration = self.no_concentration._replace(active=True, layer_kg_m3=layer, level_kg_m3=level)
@@ -191,9 +207,14 @@ class Simulation:
         return self.tau_pa
 
     def step_environment(self, t_s: float) -> StepEnvironment:
-        """The fields the step's kernels read: seabed, staged currents and clock, bed stress, concentration."""
+        """The fields the step's kernels read: seabed, staged currents and clock, bed stress, concentration.
+
+        The concentration is binned every step: it accumulates the exposure (maximum and time above
+        thresholds) on the model step, and the processes that need it read it."""
         env = self.environment
-        concentration = self.local_concentration()
+        binned = self.binned_concentration()
+        self.accumulators.accumulate_step(binned.layer_kg_m3, self.dt_s)
+        concentration = binned if self.concentration_needed else self.no_concentration
         currents, clock = env.step_fields(t_s, self.dt_s)
         if self.stress_needed:
             self.bed_shear_stress(t_s, (currents, clock))

@@ -46,6 +46,12 @@ def summary_lines(result) -> list[str]:
         shares = ", ".join(f"{100.0 * float(f):.1f} % within {float(d):g} m"
                            for d, f in zip(ds.distance_limit.values, ds.deposited_fraction_within.values))
         lines.append(f"  deposited: {shares} of the track")
+    exited = float(ds.mass_exited[-1])
+    if released > 0 and exited > 0.01 * released:
+        lines.append(f"  warning: {100.0 * exited / released:.1f} % of the released mass left the grid; the maps and "
+                     "areas are clipped at its edge: enlarge grid.extent_m (down-current) or shorten the run")
+    for warning in sim.resolution_warnings() if hasattr(sim, "resolution_warnings") else []:
+        lines.append(f"  warning: {warning}")
     lines.append(speed_line(sim, result.wall_time_s))
     if result.path is not None:
         from .output import metrics_paths

@@ -64,3 +64,22 @@ def bin_suspended(
                 k, _ = irregular_index(depth, level_bounds_m)
                 level_kg[k, j, i] += m * level_scale[k]
     return suspended
+
+
+@njit(cache=True)
+def accumulate_exposure(ssc_kg_m3, thresholds_kg_m3, dt, ssc_max_kg_m3, exceedance_s):
+    """One model step of exposure: the running maximum, and dt added to the time at or above each
+    threshold, of every near-bed cell (layer, y, x). One serial pass, in cell order."""
+    n_layers, ny, nx = ssc_kg_m3.shape
+    n_thresholds = thresholds_kg_m3.size
+    for k in range(n_layers):
+        for j in range(ny):
+            for i in range(nx):
+                c = ssc_kg_m3[k, j, i]
+                if c <= 0.0:
+                    continue
+                if c > ssc_max_kg_m3[k, j, i]:
+                    ssc_max_kg_m3[k, j, i] = c
+                for n in range(n_thresholds):
+                    if c >= thresholds_kg_m3[n]:
+                        exceedance_s[n, k, j, i] += dt
