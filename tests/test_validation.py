@@ -59,12 +59,38 @@ def test_reduced_report_is_written_with_every_case_figure_and_version(reduced_re
     assert sum(r.run_time_s for r in results.values()) < 120  # the reduced form stays test-sized
 
 
+def failures(result, checks=None):
+    return [(c.quantity, c.model, c.reference, c.error, c.tolerance) for c in (checks or result.checks)
+            if not c.passed]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["first_passage", "ogata_banks", "well_mixed", "tidal_ellipse", "plumex_2021"])
+@pytest.mark.parametrize("name", ["first_passage", "ogata_banks", "tidal_ellipse", "plumex_2021"])
 def test_exact_solutions_and_plumex_pass(reduced_report, name):
     result = reduced_report[1][name]
-    failed = [(c.quantity, c.model, c.reference, c.error, c.tolerance) for c in result.checks if not c.passed]
-    assert result.passed, failed
+    assert result.passed, failures(result)
+
+
+@pytest.mark.slow
+def test_settling_equilibria_over_a_reflecting_bed_are_exponential_and_rouse(reduced_report):
+    result = reduced_report[1]["well_mixed"]
+    assert all(c.passed for c in result.checks[1:]), failures(result, result.checks[1:])
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="measured: at the default 60 s step the default boundary layer leaves a "
+                   "20 % deficit just above its 20 m top (validation report, well_mixed)")
+def test_default_boundary_layer_keeps_a_uniform_tracer_uniform(reduced_report):
+    result = reduced_report[1]["well_mixed"]
+    assert result.checks[0].passed, failures(result, result.checks[:1])
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="the seabed is fully absorbing until the flux-condition rule lands "
+                   "(DESIGN.md section 7); remove this mark when it does")
+def test_flux_bed_matches_the_finite_volume_solution(reduced_report):
+    result = reduced_report[1]["flux_bed"]
+    assert result.passed, failures(result)
 
 
 @pytest.mark.slow

@@ -38,10 +38,10 @@ BASE = {
 
 def merge(base: dict, changes: dict) -> dict:
     """Deep-merge ``changes`` into a copy of ``base`` (dicts merge, everything else replaces; a dict naming
-    its ``profile`` or ``model`` is a different kind of block and replaces the old one whole)."""
+    its ``profile``, ``model`` or ``preset`` is a different kind of block and replaces the old one whole)."""
     out = copy.deepcopy(base)
     for key, value in changes.items():
-        kind_given = isinstance(value, dict) and ("profile" in value or "model" in value)
+        kind_given = isinstance(value, dict) and any(k in value for k in ("profile", "model", "preset"))
         if isinstance(value, dict) and isinstance(out.get(key), dict) and not kind_given:
             out[key] = merge(out[key], value)
         else:

@@ -11,9 +11,10 @@
 
 Particles start uniform (cases 2 and 3 relax to equilibrium over more than ten relaxation times).
 Error: the total-variation distance between the model's and the exact fraction of particles in
-each height bin, 0.5 sum |p_model - p_exact| (for case 1: the largest |relative concentration - 1|
-over the bins). Tolerance: the sum of three binomial standard errors of the bins, plus 0.01 (0.03 for
-the relative concentration) for the O(dt) error of the walk and the reflections.
+each height bin, 0.5 sum |p_model - p_exact|; tolerance: the sum of three binomial standard errors
+of the bins plus 0.01 for the O(dt) error of the walk and the reflections. For case 1 every bin is
+held to its own tolerance, |C/C_mean - 1| <= 3 binomial standard errors + 0.03, and the reported
+error is the worst bin's ratio of the two (pass when <= 1).
 """
 from __future__ import annotations
 
@@ -106,7 +107,7 @@ def run(folder, reduced=False) -> CaseResult:
                      "the Rouse profile for the parabolic K.")
     count = 10000 if reduced else 40000
     bl_hours = 6.0 if reduced else 24.0
-    steps = [10.0, 60.0] if reduced else [5.0, 20.0, 60.0, 240.0]
+    steps = [20.0, 60.0] if reduced else [5.0, 20.0, 60.0, 240.0]
     exp_edges = np.linspace(0.0, EXP_DEPTH_M, 9)
     rouse_edges = np.array([0.0, 0.1, 0.25, 0.5, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9.5, 10.0])
     p_exp = np.diff(exponential_cdf(exp_edges))
@@ -116,11 +117,17 @@ def run(folder, reduced=False) -> CaseResult:
         exp_runs = {dt: exponential_run(dt, count) for dt in steps}
         rouse_runs = {dt: rouse_run(dt, count) for dt in steps}
     widths = np.diff(BL_EDGES_M)
-    rel = bin_fractions(bl, BL_EDGES_M) / (widths / BL_DEPTH_M)
     p_uniform = widths / BL_DEPTH_M
-    tol_bl = float(np.max(3 * np.sqrt(p_uniform * (1 - p_uniform) / count) / p_uniform)) + 0.03
-    res.check(f"well-mixed, default boundary layer, dt = 60 s, {bl_hours:g} h: max |C/C_mean - 1|",
-              np.max(np.abs(rel - 1)), "0", np.max(np.abs(rel - 1)), tol_bl)
+    # each bin against its own tolerance: three binomial standard errors plus 0.03 for the O(dt) error
+    bin_tol = 3 * np.sqrt(p_uniform * (1 - p_uniform) / count) / p_uniform + 0.03
+    rel = bin_fractions(bl, BL_EDGES_M) / p_uniform
+    worst = int(np.argmax(np.abs(rel - 1) / bin_tol))
+    res.check(f"well-mixed, default boundary layer, dt = 60 s, {bl_hours:g} h: largest |C/C_mean - 1| over its bin's "
+              f"tolerance (worst bin {BL_EDGES_M[worst]:g}-{BL_EDGES_M[worst + 1]:g} m: {rel[worst]:.3f})",
+              float(np.abs(rel[worst] - 1) / bin_tol[worst]), "0", float(np.abs(rel[worst] - 1) / bin_tol[worst]), 1.0)
+    rel_fine = None
+    if not reduced:  # what was tried: the same column at a 10 s step
+        rel_fine = bin_fractions(boundary_layer_run(10.0, count, bl_hours), BL_EDGES_M) / p_uniform
     tv_exp = [0.5 * float(np.sum(np.abs(bin_fractions(exp_runs[dt], exp_edges) - p_exp))) for dt in steps]
     tv_rouse = [0.5 * float(np.sum(np.abs(bin_fractions(rouse_runs[dt], rouse_edges) - p_rouse))) for dt in steps]
     tol_exp, tol_rouse = tv_tolerance(p_exp, count), tv_tolerance(p_rouse, count)
@@ -138,9 +145,11 @@ def run(folder, reduced=False) -> CaseResult:
                 for n in sizes[:-1]] + [tv_exp[0]]
     fig, ax = figure(folder, ncols=4, width=17)
     mid = 0.5 * (BL_EDGES_M[1:] + BL_EDGES_M[:-1])
-    ax[0].plot(rel, mid, "o-", label="plume")
+    ax[0].plot(rel, mid, "o-", label="plume, dt = 60 s")
+    if rel_fine is not None:
+        ax[0].plot(rel_fine, mid, "s--", label="plume, dt = 10 s")
     ax[0].axvline(1.0, color="k", lw=0.8, label="uniform (exact)")
-    ax[0].set_xlim(0.8, 1.2)
+    ax[0].set_xlim(0.6, 1.4)
     ax[0].set_xlabel("C / C_mean")
     ax[0].set_ylabel("height above bed (m)")
     ax[0].set_title("well-mixed, default boundary layer", fontsize=9)
@@ -163,7 +172,10 @@ def run(folder, reduced=False) -> CaseResult:
     ax3b.set_xlabel("particles (red)")
     ax3b.legend(fontsize=7, loc="lower right")
     res.figures.append(save(fig, folder, "well_mixed.png"))
-    res.notes = ("Total-variation distance at each dt, exp: " + ", ".join(f"{e:.4f}" for e in tv_exp)
+    profile = ", ".join(f"{a:g}-{b:g} m: {r:.3f}" for a, b, r in zip(BL_EDGES_M, BL_EDGES_M[1:], rel))
+    res.notes = (f"Default boundary layer, C/C_mean by bin at dt = 60 s: {profile}. "
+                 + ("" if rel_fine is None else "At dt = 10 s: " + ", ".join(f"{r:.3f}" for r in rel_fine) + ". ")
+                 + "Total-variation distance at each dt, exp: " + ", ".join(f"{e:.4f}" for e in tv_exp)
                  + "; Rouse: " + ", ".join(f"{e:.4f}" for e in tv_rouse) + ".")
     res.run_time_s = timer.seconds
     return res
