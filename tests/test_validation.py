@@ -56,7 +56,7 @@ def test_reduced_report_is_written_with_every_case_figure_and_version(reduced_re
         assert not results[name].error, results[name].error
         for figure in results[name].figures:
             assert (folder / figure).stat().st_size > 10_000
-    assert sum(r.run_time_s for r in results.values()) < 120  # the reduced form stays test-sized
+    assert sum(r.run_time_s for r in results.values()) < 150  # test-sized (about 90 s measured on a busy 2-core machine)
 
 
 def failures(result, checks=None):

@@ -54,7 +54,7 @@ def run(folder, reduced=False) -> CaseResult:
     res = CaseResult("bie_1993", "Benthic Impact Experiment 1993", "field",
                      "Mass budget and mean deposit of a 19-day, 1,427 t benthic disturbance in a 3,300 m x 150 m box.")
     count = 8000 if reduced else 40000
-    step_s = 1800.0 if reduced else 300.0
+    step_s = 1800.0 if reduced else 600.0
     with Timer() as timer:
         ds = run_model(build(count, step_s), write=False).dataset
     released = ds.mass_released.values

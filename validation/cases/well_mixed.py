@@ -105,9 +105,9 @@ def run(folder, reduced=False) -> CaseResult:
                      "A uniform tracer stays uniform under the default boundary layer at the default step; "
                      "settling against diffusion over a reflecting bed reaches exp(-w z / K) for constant K and "
                      "the Rouse profile for the parabolic K.")
-    count = 10000 if reduced else 40000
-    bl_hours = 6.0 if reduced else 24.0
-    steps = [20.0, 60.0] if reduced else [5.0, 20.0, 60.0, 240.0]
+    count = 10000 if reduced else 20000
+    bl_hours = 6.0 if reduced else 12.0
+    steps = [20.0, 60.0] if reduced else [10.0, 30.0, 120.0]
     exp_edges = np.linspace(0.0, EXP_DEPTH_M, 9)
     rouse_edges = np.array([0.0, 0.1, 0.25, 0.5, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9.5, 10.0])
     p_exp = np.diff(exponential_cdf(exp_edges))
@@ -140,7 +140,7 @@ def run(folder, reduced=False) -> CaseResult:
                   f"K = {EXP_K} m2/s (K/w = 1 m), 4 h. (3) D = delta = {ROUSE_DEPTH_M} m, u* = {ROUSE_USTAR} m/s, "
                   f"kappa = {VON_KARMAN}, w = {rouse_w():.2e} m/s (P = {ROUSE_P}), background K 1e-7 m2/s, 10 h. "
                   f"Steps {steps} s for (2) and (3). Every bed and the surface reflect.")
-    sizes = [n for n in (2500, 10000, 40000) if n <= count]
+    sizes = [n for n in (2500, 5000, 10000, 20000) if n <= count]
     by_n_exp = [0.5 * float(np.sum(np.abs(bin_fractions(exponential_run(steps[0], n), exp_edges) - p_exp)))
                 for n in sizes[:-1]] + [tv_exp[0]]
     fig, ax = figure(folder, ncols=4, width=17)
