@@ -27,7 +27,7 @@ def run_case(name: str, folder: Path, reduced: bool) -> CaseResult:
     try:
         module = importlib.import_module(f"validation.cases.{name}")
         result = module.run(folder, reduced=reduced)
-    except Exception as exc:  # a case that cannot run is reported, and the others still run
+    except Exception as exc:  # noqa: BLE001 (a case that cannot run is reported; the others still run)
         result = CaseResult(name, name, "?", "", error=f"{type(exc).__name__}: {exc}",
                             notes="```\n" + traceback.format_exc(limit=4) + "```")
     result.run_time_s = time.perf_counter() - started
@@ -60,9 +60,9 @@ def _version() -> str:
     import plume
 
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False,
                                 cwd=Path(__file__).parent, timeout=10).stdout.strip()
-    except Exception:
+    except Exception:  # noqa: BLE001 (no git, or not a checkout: the version alone)
         commit = ""
     return f"plume {plume.__version__}" + (f" (git {commit})" if commit else "")
 
@@ -89,15 +89,15 @@ def write_report(results: list[CaseResult], folder: Path, reduced: bool) -> Path
     n_pass = sum(r.passed for r in results)
     lines += [
         f"- Version: {_version()}",
-        f"- Generated: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} by `python -m validation"
-        f"{' --reduced' if reduced else ''}`; form: {form}",
-        f"- Machine: {platform.machine()}, Python {platform.python_version()}, numba {numba.__version__}, "
-        f"{numba.get_num_threads()} threads",
+        (f"- Generated: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} by `python -m validation"
+         f"{' --reduced' if reduced else ''}`; form: {form}"),
+        (f"- Machine: {platform.machine()}, Python {platform.python_version()}, numba {numba.__version__}, "
+         f"{numba.get_num_threads()} threads"),
         f"- Run time: {total:.0f} s for all cases (numba kernels already compiled)",
         f"- Result: {n_pass} of {len(results)} cases pass",
         "",
-        "Each check compares one model quantity with its reference; the error's definition and the tolerance "
-        "are stated for each. A tolerance is fixed before the comparison and never widened to make a case pass.",
+        ("Each check compares one model quantity with its reference; the error's definition and the tolerance "
+         "are stated for each. A tolerance is fixed before the comparison and never widened to make a case pass."),
         "",
         "| case | kind | verdict | checks passed | run time (s) |",
         "|---|---|---|---|---:|",

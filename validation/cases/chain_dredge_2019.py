@@ -18,7 +18,6 @@ Up-current: the scaled deposit more than 30 m north of the northernmost track mu
 from __future__ import annotations
 
 import numpy as np
-
 from scipy.ndimage import uniform_filter
 
 from plume.solver import run as run_model
@@ -32,7 +31,13 @@ CENTRE = (0.0, 0.0)
 REF_9MM, REF_320M_MM = 9.0, 0.07
 
 
-def build(count):
+DEFAULT_CLASSES = [{"name": "fine", "mass_fraction": 0.5, "settling_m_s": 1.0e-4},
+                   {"name": "silt", "mass_fraction": 0.3, "diameter_um": 20},
+                   {"name": "coarse", "mass_fraction": 0.2, "diameter_um": 63}]
+COARSE_CLASSES = [dict(c, mass_fraction=f) for c, f in zip(DEFAULT_CLASSES, (0.2, 0.3, 0.5))]
+
+
+def build(count, classes=DEFAULT_CLASSES):
     return scenario(
         name="chain-dredge-2019",
         time={"duration_h": HOURS + 12.0, "step_s": 60, "output_every_s": 6 * 3600},
@@ -42,9 +47,7 @@ def build(count):
             "bed_stress": {"law": "log", "reference_height_m": 1.0}},
         turbulence={"horizontal_m2_s": 0.1, "vertical": {"profile": "boundary_layer", "thickness_m": 20,
                                                          "background_m2_s": 1e-4}},
-        sediment={"classes": [{"name": "fine", "mass_fraction": 0.5, "settling_m_s": 1.0e-4},
-                              {"name": "silt", "mass_fraction": 0.3, "diameter_um": 20},
-                              {"name": "coarse", "mass_fraction": 0.2, "diameter_um": 63}]},
+        sediment={"classes": classes},
         sources=[{"kind": "collector", "name": "dredge", "start_h": 0, "stop_h": HOURS, "rate_kg_s": 1.0,
                   "release_height_m": 1.0, "release_width_m": 2.0,
                   "track": {"origin_m": list(ORIGIN), "heading_deg": 90, "lanes": LANES, "lane_length_m": LANE_M,
@@ -54,13 +57,8 @@ def build(count):
     )
 
 
-def run(folder, reduced=False) -> CaseResult:
-    res = CaseResult("chain_dredge_2019", "Chain-dredge test 2019 (Purkiani et al. 2021)", "field",
-                     "Deposit thickness beside the tracks, 320 m down-current and up-current of a 12 h chain-dredge "
-                     "run in a southward current, against the published deposit.")
-    count = 15000 if reduced else 60000
-    with Timer() as timer:
-        ds = run_model(build(count), write=False).dataset
+def scaled_values(ds):
+    """(thickness mm, scale to 9 mm beside the tracks, scaled value 320 m south, scaled up-current max, 320 m mask)."""
     thick_mm = ds.deposit_thickness[-1].values * 1000.0  # (y, x)
     xx, yy = np.meshgrid(ds.x.values, ds.y.values)
     north_track, south_track = ORIGIN[1], ORIGIN[1] - (LANES - 1) * SPACING_M
@@ -73,8 +71,23 @@ def run(folder, reduced=False) -> CaseResult:
     scale = REF_9MM / peak
     at320 = np.hypot(xx - CENTRE[0], yy - (CENTRE[1] - 320.0)) <= 40.0
     value320 = float(thick_mm[at320].mean() * scale)
-    up = yy > north_track + 30.0
-    up_max = float(thick_mm[up].max() * scale)
+    up_max = float(thick_mm[yy > north_track + 30.0].max() * scale)
+    return thick_mm, scale, value320, up_max, at320
+
+
+def run(folder, reduced=False) -> CaseResult:
+    res = CaseResult("chain_dredge_2019", "Chain-dredge test 2019 (Purkiani et al. 2021)", "field",
+                     "Deposit thickness beside the tracks, 320 m down-current and up-current of a 12 h chain-dredge "
+                     "run in a southward current, against the published deposit.")
+    count = 15000 if reduced else 60000
+    with Timer() as timer:
+        ds = run_model(build(count), write=False).dataset
+        tried = None
+        if not reduced:  # what was tried: a coarser mix (half the mass in the 63 um class)
+            tried = scaled_values(run_model(build(count, COARSE_CLASSES), write=False).dataset)
+    thick_mm, scale, value320, up_max, at320 = scaled_values(ds)
+    north_track = ORIGIN[1]
+    x0, x1 = ORIGIN[0], ORIGIN[0] + LANE_M
     ratio = value320 / REF_320M_MM
     res.check("scaled deposit 320 m south of the dredging centre (mm), within a factor of 3 of 0.07", value320,
               f"{REF_320M_MM}", np.log(ratio) / np.log(3.0), 1.0, note="error: log3 of the ratio")
@@ -89,7 +102,9 @@ def run(folder, reduced=False) -> CaseResult:
     res.notes = (f"Scaled values: 320 m south {value320:.3f} mm (ratio to 0.07 mm: {ratio:.2f}); up-current max "
                  f"{up_max:.2e} mm. One particle in one cell is {one_particle:.3f} mm scaled, so the 320 m value averages "
                  f"about {value320 / one_particle * at320.sum():.0f} particles. Nothing was tuned except the release mass (scaled to the 9 mm peak, as the issue "
-                 "prescribes).")
+                 "prescribes)."
+                 + ("" if tried is None else f" Tried: with half the mass in the 63 um class (20 % fine, 30 % silt) "
+                    f"the 320 m value is {tried[2]:.3f} mm (ratio {tried[2] / REF_320M_MM:.1f}); not a check."))
     fig, ax = figure(folder, ncols=2, width=11)
     im = ax[0].pcolormesh(ds.x.values, ds.y.values, np.log10(np.maximum(thick_mm * scale, 1e-4)), vmin=-3, vmax=1,
                           shading="auto", cmap="magma_r")

@@ -25,7 +25,16 @@ from plume.nearfield import turbidity_current
 from plume.sediment import settling_speeds
 from plume.solver import Simulation
 
-from ..common import CaseResult, Timer, active, band_check, figure, run_steps, save, scenario
+from ..common import (
+    CaseResult,
+    Timer,
+    active,
+    band_check,
+    figure,
+    run_steps,
+    save,
+    scenario,
+)
 
 DEPTH_M = 4500.0
 RATE_KG_S, FLOW_M3_S, WIDTH_M, SPEED_M_S = 5.0, 0.5, 4.0, 0.5
@@ -106,6 +115,7 @@ def run(folder, reduced=False) -> CaseResult:
         ax[0].stairs(mass / mass.sum() / np.diff(bins), bins, orientation="horizontal", label=label)
     ax[0].axhline(2.0, color="k", ls="--", lw=0.8, label="2 m: 92-98 % below (trials)")
     ax[0].set_yscale("symlog", linthresh=2)
+    ax[0].set_ylim(0, 50)
     ax[0].set_xscale("log")
     ax[0].set_xlabel("mass fraction per metre")
     ax[0].set_ylabel("height above bed (m)")

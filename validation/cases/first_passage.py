@@ -23,7 +23,15 @@ from scipy import stats
 from plume.kernels import status as st
 from plume.solver import Simulation
 
-from ..common import CaseResult, Timer, convergence_axes, figure, run_steps, save, scenario
+from ..common import (
+    CaseResult,
+    Timer,
+    convergence_axes,
+    figure,
+    run_steps,
+    save,
+    scenario,
+)
 
 H_M, W_M_S, K_M2_S, U_M_S, KH_M2_S = 1.0, 1e-3, 1e-4, 0.05, 0.01
 DURATION_S = 8192.0  # P(T > 8192 s) ~ 1e-7: every particle has landed; a multiple of every step tried

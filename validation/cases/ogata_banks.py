@@ -21,7 +21,16 @@ from scipy.special import erfc, erfcx
 
 from plume.solver import Simulation
 
-from ..common import CaseResult, Timer, active, convergence_axes, figure, run_steps, save, scenario
+from ..common import (
+    CaseResult,
+    Timer,
+    active,
+    convergence_axes,
+    figure,
+    run_steps,
+    save,
+    scenario,
+)
 
 U_M_S, D_M2_S, DURATION_S = 0.01, 0.1, 7200.0
 X_MAX_M, BIN_M = 220.0, 10.0

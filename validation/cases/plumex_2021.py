@@ -23,7 +23,16 @@ import numpy as np
 
 from plume.solver import Simulation
 
-from ..common import CaseResult, Timer, active, band_check, figure, run_steps, save, scenario
+from ..common import (
+    CaseResult,
+    Timer,
+    active,
+    band_check,
+    figure,
+    run_steps,
+    save,
+    scenario,
+)
 
 S30, S_LOW, S_HIGH = 80.0, 280.0, 2700.0
 U_M_S, KH_M2_S, KZ_M2_S, W_M_S = 0.07, 0.1, 1e-5, 1e-5

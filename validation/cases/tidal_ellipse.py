@@ -17,7 +17,15 @@ import numpy as np
 
 from plume.solver import Simulation
 
-from ..common import CaseResult, Timer, convergence_axes, figure, run_steps, save, scenario
+from ..common import (
+    CaseResult,
+    Timer,
+    convergence_axes,
+    figure,
+    run_steps,
+    save,
+    scenario,
+)
 
 U, V, A, B, PHASE_DEG = 0.02, -0.01, 0.08, 0.05, 30.0
 M2_PERIOD_S = 12.4206012 * 3600

@@ -24,7 +24,16 @@ from scipy.special import betainc
 from plume.kernels.diffuse import VON_KARMAN
 from plume.solver import Simulation
 
-from ..common import CaseResult, Timer, active, convergence_axes, figure, run_steps, save, scenario
+from ..common import (
+    CaseResult,
+    Timer,
+    active,
+    convergence_axes,
+    figure,
+    run_steps,
+    save,
+    scenario,
+)
 
 # case 1: the default boundary layer
 BL_DEPTH_M = 50.0
