@@ -8,16 +8,11 @@ import numpy as np
 
 from . import result
 from .offline import natural_earth, scale_for_span
-from .style import number
+from .overlays import draw_in_lonlat
+from .style import halo, number
 
 CCZ_LON = (-160.0, -110.0)  # the Clarion-Clipperton Zone, roughly
 CCZ_LAT = (0.0, 25.0)
-
-
-def halo(width: float = 1.6):
-    from matplotlib import patheffects
-
-    return [patheffects.withStroke(linewidth=width, foreground="white")]
 
 
 def map_axes(fig, where, ds, extent=None, labels=("bottom", "left"), nbins=6):
@@ -183,8 +178,6 @@ def locator_inset(fig, rect, ds, overlays=()):
     ax.text(CCZ_LON[0] + 1.5, CCZ_LAT[1] - 1.5, "CCZ (approx.)", fontsize=5, va="top", color="0.25",
             transform=pc)
     for i, layer in enumerate(overlays):
-        from .overlays import draw_in_lonlat
-
         draw_in_lonlat(ax, layer, i)
     ax.plot(lon, lat, marker="*", markersize=7, color="#c0392b", markeredgecolor="black",
             markeredgewidth=0.4, transform=pc, zorder=5, gid="site")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import result
-from .decor import halo
+from .style import halo
 from .style import THRESHOLD_COLOURS, THRESHOLD_STYLES, cmap, number
 
 

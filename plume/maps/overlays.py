@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import PlumeError
-from .style import OVERLAY_COLOURS
+from .style import OVERLAY_COLOURS, halo
 
 NAME_KEYS = ("name", "NAME", "Name")
 
@@ -182,7 +182,6 @@ def draw_on_map(ax, ds, layers, extent, every_layer: bool = False) -> list:
     from shapely.geometry import box
 
     from . import result
-    from .decor import halo
 
     lon0, lat0 = result.site_lonlat(ds)
     x0, x1, y0, y1 = extent
@@ -246,7 +245,6 @@ def _place_label(ax, label: str, spots, colour, placed: list) -> bool:
     in `placed`); False, and nothing drawn, when every spot collides."""
     if not spots:
         return False
-    from .decor import halo
 
     text = ax.text(spots[0].x, spots[0].y, label, color=colour, fontsize=5.5, ha="center", va="center",
                    zorder=9, path_effects=halo(), gid="overlay-label", clip_on=True)

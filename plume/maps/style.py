@@ -82,3 +82,10 @@ def save_figure(fig, path: Path, dpi: int = DPI) -> Path:
     with written_atomically(path, suffix=path.suffix) as tmp:
         fig.savefig(tmp, dpi=dpi, format=path.suffix.lstrip("."))
     return path
+
+
+def halo(width: float = 1.6):
+    """A white stroke behind text or lines, so they read over any map."""
+    from matplotlib import patheffects
+
+    return [patheffects.withStroke(linewidth=width, foreground="white")]
