@@ -7,10 +7,10 @@ import pytest
 
 from plume.processes.density_damping import munk_anderson_factor, params_from_scenario, richardson_number
 from plume.processes.horizontal_mixing import HorizontalMixingParams, variance_increment_m2
-from plume.scenario import load_scenario
+from plume.scenario import load_scenario, scenario_from_dict
 from plume.solver import Simulation
 
-from helpers import make_scenario
+from helpers import make_scenario, scenario_dict
 from test_terrain import REPO
 
 STILL = {"horizontal_m2_s": 0.0, "vertical": {"profile": "constant", "value_m2_s": 0.0}}
@@ -50,14 +50,15 @@ def test_neutral_discharge_at_1200_m_drifts_with_the_midwater_flow(tmp_path):
     """The default scenario's return water at 1,200 m depth moves with the preset's midwater flow
     (3 cm/s westward plus tides), not with the near-bed flow (4.5 cm/s toward the SSW)."""
     default = load_scenario(REPO / "configs" / "default.yaml")
-    scenario = make_scenario(
-        tmp_path, time={"duration_h": 6, "step_s": 60, "output_every_s": 3600},
-        bathymetry={"flat_depth_m": 4300}, currents={"synthetic": {"preset": "ccz"}}, turbulence=STILL,
+    data = scenario_dict(
+        time={"duration_h": 6, "step_s": 60, "output_every_s": 3600},
+        bathymetry={"flat_depth_m": 4300}, turbulence=STILL,
         sources=[{"kind": "discharge", "name": "return-water", "position_m": [0, 0], "depth_m": 1200,
                   "mass_kg": 1.0, "start_h": 0}],
         grid={"resolution_m": 100, "extent_m": [-5000, 5000, -5000, 5000], "layers_above_bed_m": [0, 1, 2, 5]},
         particles={"count": 10, "seed": 1})
-    sim = Simulation(scenario)
+    data["currents"] = {"synthetic": {"preset": "ccz"}}  # the preset's own near-bed and midwater flows
+    sim = Simulation(scenario_from_dict(data, tmp_path))
     sim.run()
     flow = sim.environment.uniform_flow
     times = np.linspace(0.0, 6 * 3600.0, 6 * 3600 + 1)

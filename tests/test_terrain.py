@@ -36,6 +36,8 @@ def test_neutral_particles_do_not_fly_into_the_default_hills(tmp_path):
     data["time"]["duration_h"] = 24
     data["sediment"]["classes"] = NEUTRAL["classes"]
     data["turbulence"] = STILL
+    # an absorbing bed, so that every particle the flow carries into a hill shows as deposited
+    data["sediment"]["deposition"] = {"condition": "absorbing"}
     data["sources"] = [s for s in data["sources"] if s["kind"] == "collector"]
     data["particles"]["count"] = 20000
     data["output"] = {"directory": str(tmp_path)}
@@ -47,7 +49,7 @@ def test_neutral_particles_do_not_fly_into_the_default_hills(tmp_path):
     assert sim.budget.deposited_kg <= 1e-3 * sim.budget.released_kg
 
 
-def plane_slope_scenario(tmp_path, settling_m_s: float, terrain: dict | None):
+def plane_slope_scenario(tmp_path, settling_m_s: float, terrain: dict | None, condition: str = "flux"):
     bathymetry = write_sloping_bathymetry(tmp_path / "slope.nc", depth_at_site_m=1000.0,
                                           slope_per_degree_lon_m=2000.0)  # ~1.8 % rising westward
     data = scenario_dict(
@@ -55,7 +57,8 @@ def plane_slope_scenario(tmp_path, settling_m_s: float, terrain: dict | None):
         bathymetry={"file": str(bathymetry)},
         currents={"synthetic": {"mean_u_m_s": -0.1, "mean_v_m_s": 0.0}, "terrain_following": terrain},
         turbulence=STILL,
-        sediment={"classes": [{"name": "c", "mass_fraction": 1.0, "settling_m_s": settling_m_s}]},
+        sediment={"classes": [{"name": "c", "mass_fraction": 1.0, "settling_m_s": settling_m_s}],
+                  "deposition": {"condition": condition}},
         sources=[{"kind": "discharge", "name": "p", "position_m": [0, 0], "height_above_bed_m": 5.0,
                   "mass_kg": 1.0, "start_h": 0}],
         particles={"count": 50, "seed": 1},
@@ -69,10 +72,16 @@ def plane_slope_scenario(tmp_path, settling_m_s: float, terrain: dict | None):
 def test_flow_up_a_plane_slope_keeps_the_height_above_bed(tmp_path):
     """A level 10 cm/s current up a 1.8 % slope would bring a particle 5 m above the bed into the
     seabed within 30 minutes; following the terrain it keeps its height for the whole run."""
-    level = Simulation(plane_slope_scenario(tmp_path, 0.0, None))
+    # an absorbing bed, so that a particle carried into the seabed shows as deposited
+    level = Simulation(plane_slope_scenario(tmp_path, 0.0, None, "absorbing"))
     level.run()
     assert level.budget.deposited_kg == pytest.approx(1.0)  # the artefact the issue measured
-    sim = Simulation(plane_slope_scenario(tmp_path, 0.0, {}))
+    # the default blend (20 m over a plane): f < 1 at 5 m lets it sink towards the bed, but never into it
+    sim = Simulation(plane_slope_scenario(tmp_path, 0.0, {}, "absorbing"))
+    sim.run()
+    assert sim.budget.deposited_kg == 0.0
+    # following the terrain fully (blend height far above): the height above the bed is kept
+    sim = Simulation(plane_slope_scenario(tmp_path, 0.0, {"blend_height_m": 1000.0}, "absorbing"))
     sim.run()
     assert sim.budget.deposited_kg == 0.0
     p = sim.particles
@@ -82,10 +91,11 @@ def test_flow_up_a_plane_slope_keeps_the_height_above_bed(tmp_path):
 
 @pytest.mark.slow
 def test_settling_particle_over_a_slope_lands_where_the_terrain_following_path_says(tmp_path):
-    """Following the terrain, height above the bed falls at exactly w: a particle from 5 m lands after
-    5 / w seconds, 0.1 m/s x 5 / w metres up-slope (the level-flow path would land much earlier)."""
+    """Following the terrain fully (blend height far above), height above the bed falls at exactly w: a
+    particle from 5 m lands after 5 / w seconds, 0.1 m/s x 5 / w metres up-slope (the level-flow path
+    would land much earlier)."""
     w = 1.0e-3
-    sim = Simulation(plane_slope_scenario(tmp_path, w, {}))
+    sim = Simulation(plane_slope_scenario(tmp_path, w, {"blend_height_m": 1000.0}))
     sim.run()
     p = sim.particles
     assert sim.budget.deposited_kg == pytest.approx(1.0)
