@@ -43,13 +43,13 @@ def test_every_model_reached_and_every_key_listed():
 def test_rows_carry_unit_default_and_range():
     text = render()
     assert _row(text, "grain_density_kg_m3", "## `sediment`") == [
-        "`grain_density_kg_m3`", "number", "kg/m3", "2650", "> 0", "Density of the mineral grains."]
+        "`grain_density_kg_m3`", "number", "kg/m3", "2650", "> 0, <= 25000", "Density of the mineral grains."]
     near_field = "## `sources[].near_field` with `model: turbidity_current`"
     unit, default, allowed = _row(text, "lofted_fraction", near_field)[2:5]
     assert (unit, default, allowed) == ("", "0.05", ">= 0, < 1")
     rate = _row(text, "rate_kg_s", "## `sources[]` with `kind: collector`")
-    assert rate[1:5] == ["number", "kg/s", "required", "> 0"]
-    assert _row(text, "deposit_mm", "## `thresholds`")[3:5] == ["[0.1, 1, 10]", "each > 0; at least 1 item"]
+    assert rate[1:5] == ["number", "kg/s", "required", "> 0, <= 100_000"]
+    assert _row(text, "deposit_mm", "## `thresholds`")[3:5] == ["[0.1, 1, 10]", "each > 0, <= 10000; at least 1 item"]
     assert _row(text, "from", "## `sediment.flocculation[]`")[0] == "`from`"  # the alias, as written in YAML
 
 

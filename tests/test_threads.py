@@ -82,7 +82,7 @@ def test_run_uses_the_shared_default(monkeypatch, tmp_path):
 
     seen = []
 
-    def fake_run(scenario, progress=False, threads=None):
+    def fake_run(scenario, progress=False, threads=None, **_):  # also_write and what else run() takes
         seen.append(threads)
         raise SystemExit(0)  # stop before any stepping: the thread count is what is tested
 
