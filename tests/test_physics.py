@@ -328,7 +328,7 @@ def test_boundary_layer_profile_from_the_scenario_is_well_mixed_and_peaks_mid_la
     data["turbulence"] = {"vertical": {"profile": "boundary_layer", "friction_velocity_m_s": 0.005,
                                        "thickness_m": 20, "background_m2_s": 1e-5}}
     sim = Simulation(scenario_from_dict(data, tmp_path))
-    k_mid = profile_m2_s(sim.processes.vertical_mixing, 10.0)[0]
+    k_mid = profile_m2_s(sim.processes.vertical_mixing, 10.0, 0.005)[0]  # u* of the block
     assert k_mid == pytest.approx(VON_KARMAN * 0.005 * 20 / 4, rel=1e-3)
     sim.release_due(0.0)
     sim.particles.z_m[:] = -20.0 + 20.0 * np.random.default_rng(5).uniform(size=20000)
