@@ -360,9 +360,10 @@ def test_comparison_side_by_side_on_one_scale(ds, tmp_path):
     iy, ix = np.nonzero(heavier.deposit_thickness.values[-1] * 1000 >= meshes[1].norm.vmin)
     assert x0 <= heavier.x.values[ix].min() and heavier.x.values[ix].max() <= x1
     assert y0 <= heavier.y.values[iy].min() and heavier.y.values[iy].max() <= y1
-    area = float(ds.deposit_area[-1, 0]) / 1e6
+    area, area_b = (float(d.deposit_area[-1, 0]) * 1e-6 for d in (ds, heavier))  # m2 to km2 as the title does
+    assert area_b == pytest.approx(3 * area, rel=1e-6)
     assert panels[0].get_title().startswith("design A\n≥ 0.01 mm: ")
-    assert f"{area:.3g} km²" in panels[0].get_title() and f"{3 * area:.3g} km²" in panels[1].get_title()
+    assert f"{area:.3g} km²" in panels[0].get_title() and f"{area_b:.3g} km²" in panels[1].get_title()
 
     chart = comparison.metrics_chart([ds, heavier], ["design A", "design B"])
     bars = [a for a in chart.axes if a.get_visible()]
