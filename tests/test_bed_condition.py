@@ -83,7 +83,7 @@ def particle_deposited_fraction(tmp_path, vertical: dict, efficiency: float, ste
 @pytest.mark.parametrize("efficiency", [1.0, 0.1])
 def test_deposited_fraction_matches_finite_volume_at_every_step(tmp_path, vertical, efficiency):
     reference = finite_volume_deposited_fraction(vertical, efficiency)
-    n = 20000
+    n = 10000
     for step_s in (6.0, 60.0, 300.0):
         fraction = particle_deposited_fraction(tmp_path, vertical, efficiency, step_s, n)
         noise = 3.0 * np.sqrt(reference * (1.0 - reference) / n)  # three binomial standard deviations
