@@ -164,6 +164,8 @@ def milstein_increment(k, slope, dt, gaussian):
     return 0.5 * slope * dt * (gaussian * gaussian + 1.0) + math.sqrt(2.0 * max(k, 0.0) * dt) * gaussian
 
 
-def profile_m2_s(params: Params, heights_m, u_star_m_s: float = 0.0) -> np.ndarray:
-    """K (m2/s) at the given heights above the bed, for checks and figures outside the kernels."""
-    return np.array([diffusivity(params, float(h), float(u_star_m_s))[0] for h in np.atleast_1d(heights_m)])
+def profile_m2_s(params: Params, heights_m, u_star_m_s: float | None = None) -> np.ndarray:
+    """K (m2/s) at the given heights above the bed, for checks and figures outside the kernels; u* is
+    the block's own when it gives one, else `u_star_m_s` (the flow's)."""
+    u_star = params.u_star_m_s if not params.u_star_from_flow else float(u_star_m_s or 0.0)
+    return np.array([diffusivity(params, float(h), u_star)[0] for h in np.atleast_1d(heights_m)])
