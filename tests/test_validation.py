@@ -56,7 +56,6 @@ def test_reduced_report_is_written_with_every_case_figure_and_version(reduced_re
         assert not results[name].error, results[name].error
         for figure in results[name].figures:
             assert (folder / figure).stat().st_size > 10_000
-    assert sum(r.run_time_s for r in results.values()) < 150  # test-sized (about 90 s measured on a busy 2-core machine)
 
 
 def failures(result, checks=None):
@@ -78,16 +77,12 @@ def test_settling_equilibria_over_a_reflecting_bed_are_exponential_and_rouse(red
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="measured: at the default 60 s step the default boundary layer leaves a "
-                   "20 % deficit just above its 20 m top (validation report, well_mixed)")
 def test_default_boundary_layer_keeps_a_uniform_tracer_uniform(reduced_report):
     result = reduced_report[1]["well_mixed"]
     assert result.checks[0].passed, failures(result, result.checks[:1])
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="the seabed is fully absorbing until the flux-condition rule lands "
-                   "(DESIGN.md section 7); remove this mark when it does")
 def test_flux_bed_matches_the_finite_volume_solution(reduced_report):
     result = reduced_report[1]["flux_bed"]
     assert result.passed, failures(result)

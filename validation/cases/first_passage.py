@@ -51,7 +51,8 @@ def landings(step_s: float, count: int, seed: int = 11):
         time={"duration_h": DURATION_S / 3600, "step_s": step_s, "output_every_s": DURATION_S},
         currents={"synthetic": {"mean_u_m_s": U_M_S}},
         turbulence={"horizontal_m2_s": KH_M2_S, "vertical": {"profile": "constant", "value_m2_s": K_M2_S}},
-        sediment={"classes": [{"name": "silt", "mass_fraction": 1.0, "settling_m_s": W_M_S}]},
+        sediment={"classes": [{"name": "silt", "mass_fraction": 1.0, "settling_m_s": W_M_S}],
+                  "deposition": {"condition": "absorbing"}},  # the first-passage problem
         sources=[{"kind": "discharge", "name": "p", "position_m": [0, 0], "height_above_bed_m": H_M,
                   "mass_kg": 1.0, "start_h": 0}],
         particles={"count": count, "seed": seed},

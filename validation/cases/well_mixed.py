@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import betainc
 
-from plume.kernels.diffuse import VON_KARMAN
+from plume.environment.boundary_layer import VON_KARMAN
 from plume.solver import Simulation
 
 from ..common import (
@@ -50,7 +50,7 @@ def column(name, depth_m, step_s, duration_h, count, turbulence, settling_m_s, c
         time={"duration_h": duration_h, "step_s": step_s, "output_every_s": duration_h * 3600},
         bathymetry={"flat_depth_m": depth_m},
         turbulence=turbulence,
-        sediment={"deposition_probability": 0.0,
+        sediment={"deposition": {"condition": "reflecting"},
                   "classes": [{"name": "c", "mass_fraction": 1.0, "settling_m_s": settling_m_s}]},
         sources=[{"kind": "discharge", "name": "p", "position_m": [0, 0], "height_above_bed_m": depth_m / 2,
                   "mass_kg": 1.0, "start_h": 0}],
