@@ -45,6 +45,9 @@ class Accumulators:
         self.deposit_by_class_kg_m2 = None if not self.n_classes_kept else np.zeros(
             (nt, self.n_classes_kept, g.ny, g.nx), dtype=np.float32)
         self.bed_shear_stress_pa = np.zeros((nt, g.ny, g.nx), dtype=np.float32)
+        # the longest time above each threshold of any near-bed cell, at each output time (so that metrics at
+        # an earlier time use the same step-resolved rule as the final field)
+        self.longest_exceedance_s = np.zeros((nt, len(self.ssc_thresholds_kg_m3)))
 
     def empty_bins(self):
         """Scratch arrays (kg) for one snapshot of suspended mass: near-bed layers and midwater levels."""
@@ -79,6 +82,8 @@ class Accumulators:
         if self.deposit_by_class_kg_m2 is not None:
             self.deposit_by_class_kg_m2[k] = deposit_kg / g.cell_area_m2
         self.bed_shear_stress_pa[k] = bed_shear_stress_pa
+        if self.exceedance_s.size:
+            self.longest_exceedance_s[k] = self.exceedance_s.reshape(self.exceedance_s.shape[0], -1).max(axis=1)
 
     @property
     def deposit_thickness_m(self) -> np.ndarray:

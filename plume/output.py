@@ -29,6 +29,9 @@ VARIABLES = {
     "ssc_exceedance_time": ("s", None,
                             "time with suspended sediment concentration at or above threshold "
                             "(accumulated on the model step)"),
+    "ssc_exceedance_time_longest": ("s", None,
+                                    "longest time any near-bed cell has been at or above each SSC threshold "
+                                    "so far (accumulated on the model step)"),
     "ssc_one_particle": ("kg m-3", None,
                          "concentration of one particle of mean mass in one grid cell of each near-bed layer: "
                          "thresholds below about ten times this measure particle noise"),
@@ -95,6 +98,8 @@ def build_dataset(simulation) -> xr.Dataset:
         "deposit_area": (("time", "deposit_threshold"), acc.deposit_area_m2, _attrs("deposit_area")),
         "bed_shear_stress": (("time", "y", "x"), acc.bed_shear_stress_pa, {**_attrs("bed_shear_stress"), **on_grid}),
         "layer_bounds": (("layer", "nv"), np.stack([bounds[:-1], bounds[1:]], axis=1), {"units": "m"}),
+        "ssc_exceedance_time_longest": (("time", "ssc_threshold"), acc.longest_exceedance_s,
+                                        _attrs("ssc_exceedance_time_longest")),
         "ssc_one_particle": (("layer",), np.asarray(simulation.one_particle_ssc_kg_m3, dtype=float),
                              _attrs("ssc_one_particle")),
     }

@@ -108,6 +108,9 @@ def _area_rows(kind, tag, label, area, released_t, nodules_t, where: str = "") -
 
 
 def _longest_exceedance(ds, k: int, threshold: float) -> float:
+    if "ssc_exceedance_time_longest" in ds.variables:  # the step-resolved rule, at every output time
+        i = int(np.flatnonzero(ds["ssc_threshold"].values == threshold)[0])
+        return float(ds["ssc_exceedance_time_longest"].values[k, i])
     if k == ds.sizes["time"] - 1 and "ssc_exceedance_time" in ds.variables:
         i = int(np.flatnonzero(ds["ssc_threshold"].values == threshold)[0])
         values = ds["ssc_exceedance_time"].values[i]
