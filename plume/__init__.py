@@ -24,19 +24,10 @@ def run(scenario, **kwargs):
 
 
 def open_result(path):
-    """Open a run's NetCDF output as an xarray Dataset, with its impact metrics.
+    """Open a run's NetCDF output as an xarray Dataset, with its impact metrics (plume.result)."""
+    from .result import open_result as open_checked
 
-    Files written before the metrics existed get them computed on opening (from the fields; the distance
-    metrics need the source geometry variables and are NaN without them).
-    """
-    import xarray as xr
-
-    from .analysis import add_metrics
-
-    ds = xr.open_dataset(path)
-    if "ssc_exposure" not in ds.variables and "ssc" in ds.variables:
-        ds = add_metrics(ds)
-    return ds
+    return open_checked(path)
 
 
 # imported here, not lazily: importing the submodule later would rebind `plume.compare` to the module

@@ -5,56 +5,25 @@ Map units: thickness in mm, SSC in mg/L, distance in km, area in km2, mass in t,
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 
 from ..errors import PlumeError
+from ..result import REQUIRED, check_result  # noqa: F401  (the maps check files as plume.result does)
 
 MM_PER_M = 1000.0
 MG_L_PER_KG_M3 = 1000.0  # 1 kg/m3 = 1000 g/m3 = 1000 mg/L
 KM2_PER_M2 = 1e-6
 T_PER_KG = 1e-3
 
-REQUIRED = ("x", "y", "time", "layer", "depth", "ssc", "ssc_max", "deposit_thickness", "deposit_area",
-            "mass_released", "mass_suspended", "mass_deposited", "mass_exited",
-            "deposit_threshold", "ssc_threshold")
-
-
 def open_result(path):
-    """Open and check a result file (an xarray Dataset, loaded); anything else is a PlumeError of one line."""
-    import xarray as xr
+    """Open a result file for the figures (times as numbers, every value loaded and finite, at least
+    2 x 2 cells); anything else is a PlumeError of one line."""
+    from ..result import open_result as open_checked
 
-    from ..signals import interrupts_deferred
-
-    path = Path(path)
-    if not path.exists():
-        raise PlumeError(f"{path}: no such file")
-    if path.is_dir():
-        raise PlumeError(f"{path}: is a folder, not a result file")
-    if not path.is_file():
-        raise PlumeError(f"{path}: is not a regular file (a device or a pipe?); give a .nc result file")
-    try:
-        with interrupts_deferred():  # an interrupt inside xarray's file lock would hang the close
-            ds = xr.open_dataset(path, decode_times=False)
-    except Exception as err:  # netCDF4/h5py/xarray each raise their own types for a non-NetCDF file
-        raise PlumeError(f"{path}: not a NetCDF file plume can read ({type(err).__name__})") from None
-    check_result(ds, str(path))
-    try:
-        with interrupts_deferred():
-            ds = ds.load()  # damaged data bytes fail here, not halfway through the figures
-    except Exception as err:
-        reason = (str(err).strip().splitlines() or [type(err).__name__])[0][:100]
-        raise PlumeError(f"{path}: its data cannot be read (a damaged file? {reason})") from None
+    ds = open_checked(path, decode_times=False, load=True, with_metrics=False)
     check_values(ds, str(path))
     return ds
-
-
-def check_result(ds, what: str = "dataset") -> None:
-    missing = [name for name in REQUIRED if name not in ds.variables]
-    if missing:
-        raise PlumeError(f"{what}: not a plume result file (missing {', '.join(missing[:4])}"
-                         f"{', ...' if len(missing) > 4 else ''})")
 
 
 FINITE = ("ssc", "ssc_max", "deposit_thickness", "deposit_area", "mass_released", "mass_suspended",
