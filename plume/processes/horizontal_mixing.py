@@ -18,6 +18,7 @@ import numpy as np
 from numba import njit
 
 from ..kernels.random import gaussian
+from ..scenario.environment import TurbulenceSpec as Block  # noqa: F401  (horizontal_m2_s and horizontal_scale_dependent)
 
 DRAW_SLOTS = (0, 1)
 SLOT_X = 0
