@@ -22,11 +22,13 @@ def check_result(ds, what: str = "dataset") -> None:
                          f"{', ...' if len(missing) > 4 else ''})")
 
 
-def open_result(path, *, decode_times: bool = True, load: bool = False, with_metrics: bool = True):
+def open_result(path, *, decode_times: bool = True, load: bool = False, with_metrics: bool = True,
+                require: bool = False):
     """Open and check a run's result file as an xarray Dataset.
 
-    `load` reads every value now (damaged data bytes then fail here, as one line, not halfway
-    through a figure); `with_metrics` computes the impact metrics of files written before they
+    `require` refuses a file without every variable the figures need (REQUIRED); `load` reads every
+    value now (damaged data bytes then fail here, as one line, not halfway through a figure);
+    `with_metrics` computes the impact metrics of files written before they
     existed (the distance metrics need the source geometry and are NaN without it).
     """
     import xarray as xr
@@ -45,7 +47,8 @@ def open_result(path, *, decode_times: bool = True, load: bool = False, with_met
             ds = xr.open_dataset(path, decode_times=decode_times)
     except Exception as err:  # netCDF4/h5py/xarray each raise their own types for a non-NetCDF file
         raise PlumeError(f"{path}: not a NetCDF file plume can read ({type(err).__name__})") from None
-    check_result(ds, str(path))
+    if require:
+        check_result(ds, str(path))
     if load:
         try:
             with interrupts_deferred():

@@ -21,7 +21,7 @@ def open_result(path):
     2 x 2 cells); anything else is a PlumeError of one line."""
     from ..result import open_result as open_checked
 
-    ds = open_checked(path, decode_times=False, load=True, with_metrics=False)
+    ds = open_checked(path, decode_times=False, load=True, with_metrics=False, require=True)
     check_values(ds, str(path))
     return ds
 
