@@ -71,6 +71,8 @@ def particle_deposited_fraction(tmp_path, vertical: dict, efficiency: float, ste
         sources=[{"kind": "discharge", "name": "point", "position_m": [0, 0],
                   "height_above_bed_m": RELEASE_HEIGHT_M, "mass_kg": 1.0, "start_h": 0}],
         particles={"count": n, "seed": 3},
+        # a column: no horizontal motion, so a coarse output grid (the per-step binning is then cheap)
+        grid={"resolution_m": 1000, "extent_m": [-1000, 1000, -1000, 1000], "layers_above_bed_m": [0, 1]},
     )
     data["turbulence"]["vertical"] = vertical  # replace, not merge, the base scenario's profile
     sim = Simulation(scenario_from_dict(data, tmp_path))
