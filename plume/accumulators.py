@@ -29,6 +29,8 @@ class Accumulators:
     deposit_mass_kg_m2: np.ndarray = field(init=False)  # (time, y, x)
     n_classes_kept: int = 0  # > 0: keep the deposit per class too
     deposit_by_class_kg_m2: np.ndarray | None = field(init=False)  # (time, class, y, x)
+    n_sources_kept: int = 0  # > 1: keep the deposit per source too
+    deposit_by_source_kg_m2: np.ndarray | None = field(init=False)  # (time, source, y, x)
     bed_shear_stress_pa: np.ndarray = field(init=False)  # (time, y, x)
 
     def __post_init__(self):
@@ -44,6 +46,8 @@ class Accumulators:
         self.deposit_mass_kg_m2 = np.zeros((nt, g.ny, g.nx), dtype=np.float32)
         self.deposit_by_class_kg_m2 = None if not self.n_classes_kept else np.zeros(
             (nt, self.n_classes_kept, g.ny, g.nx), dtype=np.float32)
+        self.deposit_by_source_kg_m2 = None if self.n_sources_kept < 2 else np.zeros(
+            (nt, self.n_sources_kept, g.ny, g.nx), dtype=np.float32)
         self.bed_shear_stress_pa = np.zeros((nt, g.ny, g.nx), dtype=np.float32)
         # the longest time above each threshold of any near-bed cell, at each output time (so that metrics at
         # an earlier time use the same step-resolved rule as the final field)
@@ -69,9 +73,10 @@ class Accumulators:
         accumulate_exposure(ssc_kg_m3, self.ssc_thresholds_kg_m3, np.float32(dt_s), self.ssc_max_kg_m3,
                             self.exceedance_s)
 
-    def record(self, k: int, layer_kg, level_kg, deposit_kg, bed_shear_stress_pa):
-        """Store output time k from this snapshot's binned mass, the deposit (class, y, x; kg) and the
-        bed shear stress (y, x; Pa). The mass budget is recorded by plume.budget.MassBudget."""
+    def record(self, k: int, layer_kg, level_kg, deposit_kg, bed_shear_stress_pa, deposit_by_source_kg=None):
+        """Store output time k from this snapshot's binned mass, the deposit (class, y, x; kg), the
+        bed shear stress (y, x; Pa) and, when kept, the deposit by source (source, y, x; kg). The mass
+        budget is recorded by plume.budget.MassBudget."""
         g = self.grid
         ssc, ssc_levels = self.concentrations(layer_kg, level_kg)
         self.ssc_kg_m3[k] = ssc
@@ -81,6 +86,8 @@ class Accumulators:
         self.deposit_mass_kg_m2[k] = deposit_kg.sum(axis=0) / g.cell_area_m2
         if self.deposit_by_class_kg_m2 is not None:
             self.deposit_by_class_kg_m2[k] = deposit_kg / g.cell_area_m2
+        if self.deposit_by_source_kg_m2 is not None:
+            self.deposit_by_source_kg_m2[k] = deposit_by_source_kg / g.cell_area_m2
         self.bed_shear_stress_pa[k] = bed_shear_stress_pa
         if self.exceedance_s.size:
             self.longest_exceedance_s[k] = self.exceedance_s.reshape(self.exceedance_s.shape[0], -1).max(axis=1)

@@ -138,6 +138,10 @@ def check(
         f"{t.n_outputs} output times, {simulation.particles.x_m.size} particles, "
         f"{len(scenario.sources)} source(s), grid {simulation.grid.nx} x {simulation.grid.ny} cells"
     )
+    from .summary import jet_lines
+
+    for line in jet_lines(scenario, simulation.jets):
+        typer.echo(line)
 
 
 @app.command("run")

@@ -48,6 +48,24 @@ VARIABLES = {
     "settling_velocity": ("m s-1", None, "still-water settling velocity of the sediment class (positive down)"),
     "deposit_mass_by_class": ("kg m-2", None, "cumulative deposited dry sediment mass per unit seabed area, "
                               "per sediment class"),
+    "deposit_mass_by_source": ("kg m-2", None, "cumulative deposited dry sediment mass per unit seabed area, "
+                               "per source (resuspended sediment keeps its source)"),
+    "mass_released_by_source": ("kg", None, "cumulative sediment mass released, per source"),
+    "mass_suspended_by_source": ("kg", None, "sediment mass in suspension, per source"),
+    "mass_deposited_by_source": ("kg", None, "cumulative sediment mass deposited on the seabed (net of "
+                                 "resuspension), per source"),
+    "mass_exited_by_source": ("kg", None, "cumulative sediment mass that left the model domain, per source"),
+    "mass_resuspended_by_source": ("kg", None, "cumulative sediment mass eroded from the deposit back into "
+                                   "suspension, per source"),
+    "source_jet_trap_depth": ("m", "depth", "depth of the discharge jet's trap: the centre of the spreading "
+                              "layer where the far-field particles start (missing without an outlet)"),
+    "source_jet_stop_depth": ("m", "depth", "depth where the discharge jet's vertical momentum is spent "
+                              "(missing without an outlet)"),
+    "source_jet_layer_thickness": ("m", None, "thickness of the layer over which the trapped jet spreads "
+                                   "(missing without an outlet)"),
+    "source_jet_radius": ("m", None, "radius of the discharge jet at the trap (missing without an outlet)"),
+    "source_jet_dilution": ("1", None, "volume flux of the jet at the trap over the discharged flow "
+                            "(missing without an outlet)"),
     "depth": ("m", "sea_floor_depth_below_sea_surface", "sea-floor depth below the sea surface"),
     "deposit_dry_density": ("kg m-3", None, "dry bulk density of the deposit (converts mass to thickness)"),
     "source_x": ("m", None, "x (east, local frame) of the discharge point or of the collector track start"),
@@ -105,6 +123,11 @@ def build_dataset(simulation) -> xr.Dataset:
     }
     for name in ("released", "suspended", "deposited", "exited", "resuspended"):
         data_vars[f"mass_{name}"] = (("time",), simulation.budget.series_kg[name], _attrs(f"mass_{name}"))
+        data_vars[f"mass_{name}_by_source"] = (("time", "source"), simulation.budget.series_by_source_kg[name],
+                                               _attrs(f"mass_{name}_by_source"))
+    if acc.deposit_by_source_kg_m2 is not None:
+        data_vars["deposit_mass_by_source"] = (("time", "source", "y", "x"), acc.deposit_by_source_kg_m2,
+                                               {**_attrs("deposit_mass_by_source"), **on_grid})
 
     coords = {
         "time": ("time", output_s, {"standard_name": "time", "long_name": "output time",
@@ -146,6 +169,7 @@ def build_dataset(simulation) -> xr.Dataset:
         data_vars["deposit_mass_by_class"] = (("time", "sediment_class", "y", "x"), acc.deposit_by_class_kg_m2,
                                               {**_attrs("deposit_mass_by_class"), **on_grid})
     data_vars.update(_source_variables(sc, proj))
+    data_vars.update(_jet_variables(simulation.jets))
     data_vars["deposit_dry_density"] = ((), float(sc.sediment.deposit_dry_density_kg_m3),
                                         _attrs("deposit_dry_density"))
     ds = xr.Dataset(data_vars=data_vars, coords=coords)
@@ -177,6 +201,23 @@ def _source_variables(sc, proj) -> dict:
     }
     if np.isfinite(geo.nodule_rate_kg_s).any():  # only when some collector gives its nodule rate
         variables["source_nodule_rate"] = (("source",), geo.nodule_rate_kg_s, _attrs("source_nodule_rate"))
+    return variables
+
+
+def _jet_variables(jets) -> dict:
+    """The discharge jets' trap (plume.midwater.JetResult) per source; missing (NaN) for the others."""
+    if all(jet is None for jet in jets):
+        return {}
+    fields = {"source_jet_trap_depth": "trap_depth_m", "source_jet_stop_depth": "stop_depth_m",
+              "source_jet_layer_thickness": "thickness_m", "source_jet_radius": "radius_m",
+              "source_jet_dilution": "dilution"}
+    variables = {}
+    for name, field in fields.items():
+        values = np.array([np.nan if jet is None else float(getattr(jet, field)) for jet in jets])
+        attrs = _attrs(name)
+        if name.endswith("depth"):
+            attrs["positive"] = "down"
+        variables[name] = (("source",), values, attrs)
     return variables
 
 

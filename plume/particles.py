@@ -24,9 +24,11 @@ class ParticleState:
     status: np.ndarray
     release_time_s: np.ndarray
     particle_id: np.ndarray
+    source_index: np.ndarray  # int16: which of the scenario's sources released it
     n_released: int = 0
 
-    ARRAYS = ("x_m", "y_m", "z_m", "mass_kg", "class_index", "status", "release_time_s", "particle_id")
+    ARRAYS = ("x_m", "y_m", "z_m", "mass_kg", "class_index", "status", "release_time_s", "particle_id",
+              "source_index")
 
     @classmethod
     def from_schedule(cls, schedule: ReleaseSchedule) -> "ParticleState":
@@ -34,7 +36,7 @@ class ParticleState:
         return cls(
             schedule.x_m, schedule.y_m, schedule.z_m, schedule.mass_kg,
             schedule.class_index, np.zeros(schedule.count, dtype=np.int8), schedule.time_s,
-            np.arange(schedule.count, dtype=np.int32),
+            np.arange(schedule.count, dtype=np.int32), schedule.source_index,
         )
 
     @property
@@ -61,6 +63,7 @@ class ParticleState:
             "x_m": new.x_m, "y_m": new.y_m, "z_m": new.z_m, "mass_kg": new.mass_kg,
             "class_index": new.class_index, "status": np.full(new.count, st.ACTIVE, np.int8),
             "release_time_s": np.full(new.count, time_s), "particle_id": first_id + np.arange(new.count),
+            "source_index": new.source_index,
         }
         for name in self.ARRAYS:
             old = getattr(self, name)

@@ -34,7 +34,7 @@ from .kernels.random import seed_key
 from .kernels.step import step_particles
 from .particles import ParticleState, mean_particle_mass_per_class
 from .processes import resuspension, step_processes
-from .sources import release_schedule
+from .sources import discharge_jets, release_schedule
 
 __all__ = ["Simulation", "RunResult", "run"]
 
@@ -63,11 +63,14 @@ class Simulation:
         self.projection = LocalProjection(float(scenario.site.lon), float(scenario.site.lat))
         self.grid = output_grid_from_spec(scenario.grid)
         self.environment: Environment = build_environment(scenario, self.projection, self.grid)
-        schedule = release_schedule(scenario, self.environment.seabed)
+        # where each discharge's buoyant jet traps (None: no jet), stored in the output and summarised
+        self.jets = discharge_jets(scenario, self.environment.seabed)
+        schedule = release_schedule(scenario, self.environment.seabed, self.jets)
         sediment = scenario.sediment
         n_classes = len(sediment.classes)
+        self.n_sources = len(scenario.sources)
         self.deposit = SeabedDeposit(self.grid, n_classes, resuspension.params_from_scenario(
-            scenario, mean_particle_mass_per_class(schedule, n_classes)))
+            scenario, mean_particle_mass_per_class(schedule, n_classes)), n_sources=self.n_sources)
         self.next_particle_id = schedule.count
         # the concentration one particle of mean mass makes in one cell of each near-bed layer (kg m-3):
         # the floor below which SSC thresholds measure particle noise
@@ -104,8 +107,9 @@ class Simulation:
             np.asarray(thresholds.ssc_kg_m3, dtype=float), np.asarray(thresholds.deposit_m, dtype=float),
             float(scenario.sediment.deposit_dry_density_kg_m3),
             n_classes_kept=len(scenario.sediment.classes) if scenario.output.per_class else 0,
+            n_sources_kept=self.n_sources,
         )
-        self.budget = MassBudget(int(t.n_outputs))
+        self.budget = MassBudget(int(t.n_outputs), self.n_sources)
         self.key = seed_key(int(scenario.particles.seed))
         self.domain = (self.grid.x_min_m, self.grid.x_max_m, self.grid.y_min_m, self.grid.y_max_m)
         self.resuspension_rng = np.random.default_rng([int(scenario.particles.seed), 0x5E5])
@@ -165,9 +169,14 @@ class Simulation:
         end = int(np.searchsorted(p.release_time_s, t_s + 1e-9 * self.dt_s, side="right"))
         if end > p.n_released:
             p.status[p.n_released:end] = st.ACTIVE
-            self.budget.release(float(np.sum(p.mass_kg[p.n_released:end])))
+            mass = p.mass_kg[p.n_released:end]
+            self.budget.release(float(np.sum(mass)), self.by_source(p.source_index[p.n_released:end], mass))
             self.particles_released += end - p.n_released
             p.n_released = end
+
+    def by_source(self, source_index, mass_kg) -> np.ndarray:
+        """(source,) sums of mass_kg by source_index."""
+        return np.bincount(source_index, weights=mass_kg, minlength=self.n_sources)
 
     def bin_suspended(self, layer_kg=None, level_kg=None, per_volume: bool = False):
         """The suspended particles' mass (kg; or kg m-3 with per_volume) in near-bed layers and midwater
@@ -233,8 +242,8 @@ class Simulation:
         )
         self.particle_steps += p.n_released - self.finished_in_arrays
         deposited, exited, finished = self.deposit.book(p)
-        self.budget.deposit(deposited)
-        self.budget.exit(exited)
+        self.budget.deposit(deposited, self.deposit.step_deposited_by_source_kg)
+        self.budget.exit(exited, self.deposit.step_exited_by_source_kg)
         self.finished_in_arrays += finished
         if self.deposit.resuspension is not None:
             self.resuspend(t_s)
@@ -252,16 +261,21 @@ class Simulation:
             return
         self.particles.insert_active(new, t_s, self.next_particle_id)
         self.next_particle_id += new.count
-        self.budget.resuspend(float(np.sum(new.mass_kg)))
+        self.budget.resuspend(float(np.sum(new.mass_kg)), self.by_source(new.source_index, new.mass_kg))
 
     def record(self, output_index: int) -> None:
         p = self.particles
         layer_kg, level_kg, suspended = self.bin_suspended()
         tau = self.bed_shear_stress(output_index * self.steps_per_output * self.dt_s)
-        self.accumulators.record(output_index, layer_kg, level_kg, self.deposit.by_class_kg(), tau)
+        pools = self.deposit.by_pool_kg()  # (source, class, y, x)
+        self.accumulators.record(output_index, layer_kg, level_kg, pools.sum(axis=0), tau,
+                                 pools.sum(axis=1) if self.n_sources > 1 else None)
         if self.trajectories is not None:
             self.trajectories.record(output_index, p)
-        self.budget.record(output_index, suspended, p.n_released)
+        n = p.n_released
+        in_water = p.status[:n] == st.ACTIVE
+        self.budget.record(output_index, suspended, n,
+                           self.by_source(p.source_index[:n][in_water], p.mass_kg[:n][in_water]))
 
     def run(self, progress: bool = False) -> None:
         bar = tqdm(total=self.n_steps, unit="step", disable=None if progress else True, desc=self.scenario.name,

@@ -265,8 +265,17 @@ def _discharge_positions(source, index, n, seabed, rng, jet):
     return cx + r * np.cos(theta), cy + r * np.sin(theta), np.minimum(z, -1e-3)
 
 
-def release_schedule(scenario, seabed) -> ReleaseSchedule:
-    """All particles of a scenario, sorted by release time (stable, so the order is reproducible)."""
+def discharge_jets(scenario, seabed) -> list:
+    """The buoyant jet (plume.midwater.JetResult) of each source: None for collectors and for discharges
+    without an outlet (their particles start at the outlet itself)."""
+    return [discharge_jet(scenario, index, seabed)
+            if source.kind == "discharge" and getattr(source, "outlet", None) is not None else None
+            for index, source in enumerate(scenario.sources)]
+
+
+def release_schedule(scenario, seabed, jets=None) -> ReleaseSchedule:
+    """All particles of a scenario, sorted by release time (stable, so the order is reproducible).
+    `jets` are the sources' discharge_jets when the caller has them already."""
     sources = scenario.sources
     fractions = np.array([c.mass_fraction for c in scenario.sediment.classes])
     released_classes = fractions > 0  # a class with no released mass (a floc class) only gains by flocculation
@@ -280,6 +289,7 @@ def release_schedule(scenario, seabed) -> ReleaseSchedule:
     masses = np.array([source_mass_kg(s) for s in sources])
     per_source = split_count(count, masses, minimum=n_classes)
     rng = np.random.default_rng(scenario.particles.seed)
+    jets = discharge_jets(scenario, seabed) if jets is None else jets
 
     parts = []
     for s_index, (source, n_source) in enumerate(zip(sources, per_source)):
@@ -288,7 +298,7 @@ def release_schedule(scenario, seabed) -> ReleaseSchedule:
         if source.kind == "collector":
             spread = _collector_spread(scenario, s_index)
         else:
-            jet = discharge_jet(scenario, s_index, seabed) if getattr(source, "outlet", None) is not None else None
+            jet = jets[s_index]
         for c_index, n in enumerate(per_class):
             n = int(n)
             if n == 0:

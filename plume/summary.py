@@ -20,6 +20,37 @@ def speed_line(sim, wall_time_s: float) -> str:
             f"water at each step), {rate:.3g} per wall second")
 
 
+def jet_lines(scenario, jets) -> list[str]:
+    """Where each discharge's buoyant jet traps: what the far field starts from."""
+    lines = []
+    for source, jet in zip(scenario.sources, jets):
+        if jet is None:
+            continue
+        how = "neutral level" if jet.found_neutral_level else "momentum spent (no neutral level)"
+        if jet.reached_bed:
+            how = "reached the bed: spreads as a layer on it"
+        lines.append(f"  jet '{source.name}': traps at {jet.trap_depth_m:.0f} m ({how}), stops at "
+                     f"{jet.stop_depth_m:.0f} m, layer {jet.thickness_m:.0f} m thick, radius {jet.radius_m:.1f} m, "
+                     f"dilution {jet.dilution:.3g}")
+    return lines
+
+
+def source_lines(ds) -> list[str]:
+    """Each source's budget at the end, when there is more than one."""
+    if "mass_released_by_source" not in ds.variables or ds.sizes.get("source", 0) < 2:
+        return []
+    lines = []
+    names = [str(v) for v in ds["source_name"].values] if "source_name" in ds.variables else None
+    for s in range(ds.sizes["source"]):
+        values = {q: float(ds[f"mass_{q}_by_source"].transpose("time", "source").values[-1, s])
+                  for q in ("released", "suspended", "deposited", "exited")}
+        name = names[s] if names else str(s)
+        lines.append(f"  source '{name}': released {values['released']:.4g} kg; "
+                     + ", ".join(f"{q} {_share(values[q], values['released']).strip()}"
+                                 for q in ("suspended", "deposited", "exited")))
+    return lines
+
+
 def summary_lines(result) -> list[str]:
     ds = result.dataset
     sim = result.simulation
@@ -28,6 +59,8 @@ def summary_lines(result) -> list[str]:
     for name in ("released", "suspended", "deposited", "exited"):
         value = float(ds[f"mass_{name}"][-1])
         lines.append(f"  mass {name:<10} {value:14.6g} kg  {_share(value, released)}")
+    lines += source_lines(ds)
+    lines += jet_lines(result.scenario, getattr(sim, "jets", ()))
     thickness = ds.deposit_thickness[-1].values
     if thickness.size and np.nanmax(thickness) > 0:
         j, i = np.unravel_index(np.nanargmax(thickness), thickness.shape)

@@ -9,7 +9,6 @@ its mass above 3 m by design, so it is the check that the measure sees mass up h
 """
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from plume.kernels import status as st

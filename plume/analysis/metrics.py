@@ -60,6 +60,15 @@ METRICS = {
                                                  "class alone gives a deposit at or above threshold"),
     "deposited_fraction_within_by_class": ("1", None, "fraction of the released sediment mass (all classes) "
                                                       "deposited by this class within the distance limit"),
+    "deposit_area_by_source": ("m2", None, "seabed area where one source alone gives a deposit at or above "
+                                           "threshold"),
+    "deposit_area_outside_footprint_by_source": ("m2", None, "seabed area outside the collectors' swept "
+                                                             "footprint where one source alone gives a deposit "
+                                                             "at or above threshold"),
+    "deposit_max_distance_by_source": ("m", None, "largest distance from the track of a cell where one source "
+                                                  "alone gives a deposit at or above threshold"),
+    "deposited_fraction_by_source": ("1", None, "fraction of the sediment mass a source released that lies "
+                                                "deposited (net of resuspension)"),
 }
 
 
@@ -174,6 +183,11 @@ def metrics_dataset(ds, time_index: int = -1, distances_m=DEFAULT_DISTANCES_M) -
             fields.per_mass(fields.mass_within(by_class[k], distance, limits, area), released),
             metric_attrs("deposited_fraction_within_by_class", when))
 
+    if "deposit_mass_by_source" in ds.variables:
+        out.update(_by_source(ds, k, distance, area, when))
+    elif "mass_deposited_by_source" in ds.variables:  # one source: its fraction only
+        out.update(_deposited_fraction_by_source(ds, k, when))
+
     coords = {"distance_limit": ("distance_limit", limits,
                                  {"units": "m", "long_name": "distance limit from the track for deposited "
                                                              "mass fractions"})}
@@ -203,6 +217,39 @@ def _outside_footprint(ds, k, peak_ssc, cell_m2, released, nodules, when) -> dic
             for kind, dim, values in (("deposit", "deposit_threshold", deposit), ("ssc", "ssc_threshold", ssc)):
                 name = f"{kind}_area_outside_footprint_per_{per}_mass"
                 out[name] = ((dim,), fields.per_mass(values, mass), metric_attrs(name, when))
+    return out
+
+
+def _deposited_fraction_by_source(ds, k, when) -> dict:
+    released = ds["mass_released_by_source"].transpose("time", "source").values[k]
+    deposited = ds["mass_deposited_by_source"].transpose("time", "source").values[k]
+    fraction = np.divide(deposited, released, out=np.full(released.shape, np.nan), where=released > 0)
+    return {"deposited_fraction_by_source": (("source",), fraction,
+                                             metric_attrs("deposited_fraction_by_source", when))}
+
+
+def _by_source(ds, k, distance, cell_m2, when) -> dict:
+    """Each source's own deposit: its areas above the thresholds (in all and outside the swept footprint),
+    its reach from the track and the share of its release that lies deposited."""
+    dep_thr = ds["deposit_threshold"].values
+    by_source = ds["deposit_mass_by_source"].transpose("time", "source", "y", "x").values
+    thick = by_source[: k + 1] / dry_density(ds)
+    reached = np.stack([thick.max(axis=0) >= v for v in dep_thr], axis=1)  # (source, threshold, y, x)
+    dims = ("source", "deposit_threshold")
+    out = {
+        "deposit_area_by_source": (dims, fields.area_at_or_above(thick[-1], dep_thr, cell_m2),
+                                   metric_attrs("deposit_area_by_source", when)),
+        "deposit_max_distance_by_source": (dims, fields.max_distance(reached, distance),
+                                           metric_attrs("deposit_max_distance_by_source", when)),
+    }
+    if has_geometry(ds):
+        from .footprint import covered_fraction
+
+        outside = 1.0 - covered_fraction(ds)
+        areas = np.array([[(outside * (t >= v)).sum() * cell_m2 for v in dep_thr] for t in thick[-1]])
+        out["deposit_area_outside_footprint_by_source"] = (
+            dims, areas, metric_attrs("deposit_area_outside_footprint_by_source", when))
+    out.update(_deposited_fraction_by_source(ds, k, when))
     return out
 
 

@@ -92,6 +92,41 @@ def metric_rows(ds, time_index: int = -1, distances_m=None) -> list[Metric]:
                 rows.append(Metric(f"deposited_fraction_within_{_g(limit)}m_{label}",
                                    float(m["deposited_fraction_within_by_class"].values[c, i]), "1",
                                    f"fraction of released mass deposited as class {label} within {_g(limit)} m"))
+    rows += _source_rows(ds, m, k)
+    return rows
+
+
+def _source_labels(ds) -> list[str]:
+    if "source_name" in ds.variables:
+        return [str(v) for v in ds["source_name"].values]
+    return [str(i) for i in range(ds.sizes.get("source", 0))]
+
+
+def _source_rows(ds, m, k: int) -> list[Metric]:
+    """Each source's budget, deposited share and deposit areas (columns end in the source's name)."""
+    if "mass_released_by_source" not in ds.variables or ds.sizes.get("source", 0) < 2:
+        return []
+    rows = []
+    for s, label in enumerate(_source_labels(ds)):
+        for name in ("released", "deposited", "suspended", "exited"):
+            value = float(ds[f"mass_{name}_by_source"].transpose("time", "source").values[k, s])
+            rows.append(Metric(f"mass_{name}_kg_{label}", value, "kg", f"sediment mass {name} by then, "
+                                                                       f"source {label}"))
+        if "deposited_fraction_by_source" in m:
+            rows.append(Metric(f"deposited_fraction_{label}", float(m["deposited_fraction_by_source"].values[s]),
+                               "1", f"share of source {label}'s released mass that lies deposited"))
+        if "deposit_area_by_source" not in m:
+            continue
+        for i, thr in enumerate(ds["deposit_threshold"].values):
+            tag = f"{_g(1000.0 * thr)}mm"
+            rows.append(Metric(f"deposit_area_{tag}_m2_{label}", float(m["deposit_area_by_source"].values[s, i]),
+                               "m2", f"area where source {label} alone gives deposit >= {_g(1000.0 * thr)} mm"))
+            if "deposit_area_outside_footprint_by_source" in m:
+                rows.append(Metric(
+                    f"deposit_area_outside_footprint_{tag}_m2_{label}",
+                    float(m["deposit_area_outside_footprint_by_source"].values[s, i]), "m2",
+                    f"area outside the swept footprint where source {label} alone gives deposit "
+                    f">= {_g(1000.0 * thr)} mm"))
     return rows
 
 

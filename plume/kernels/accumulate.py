@@ -8,12 +8,15 @@ from .interpolate import cell_index, irregular_index, seabed_depth
 
 
 @njit(cache=True)
-def book_boundary_events(x, y, status, mass_kg, class_index, n_released, x_min, y_min, resolution, deposit_kg):
-    """Move this step's deposits into deposit_kg (class, ny, nx) and count exits.
+def book_boundary_events(x, y, status, mass_kg, class_index, source_index, n_released, x_min, y_min, resolution,
+                         deposit_kg, deposited_by_source_kg, exited_by_source_kg):
+    """Move this step's deposits into deposit_kg (source x class, ny, nx; pool = source * n_classes + class)
+    and count exits; adds each source's deposited and exited kg into the two (source,) arrays.
 
     Returns (deposited kg, exited kg, number of particles that finished this step).
     """
-    _, ny, nx = deposit_kg.shape
+    n_pools, ny, nx = deposit_kg.shape
+    n_classes = n_pools // deposited_by_source_kg.size
     deposited = 0.0
     exited = 0.0
     finished = 0
@@ -22,12 +25,14 @@ def book_boundary_events(x, y, status, mass_kg, class_index, n_released, x_min, 
         if s == st.JUST_DEPOSITED:
             i = cell_index(x[p], x_min, resolution, nx)
             j = cell_index(y[p], y_min, resolution, ny)
-            deposit_kg[class_index[p], j, i] += mass_kg[p]
+            deposit_kg[source_index[p] * n_classes + class_index[p], j, i] += mass_kg[p]
             deposited += mass_kg[p]
+            deposited_by_source_kg[source_index[p]] += mass_kg[p]
             status[p] = st.DEPOSITED
             finished += 1
         elif s == st.JUST_EXITED:
             exited += mass_kg[p]
+            exited_by_source_kg[source_index[p]] += mass_kg[p]
             status[p] = st.EXITED
             finished += 1
     return deposited, exited, finished
