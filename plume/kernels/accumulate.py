@@ -67,19 +67,73 @@ def bin_suspended(
 
 
 @njit(cache=True)
-def accumulate_exposure(ssc_kg_m3, thresholds_kg_m3, dt, ssc_max_kg_m3, exceedance_s):
-    """One model step of exposure: the running maximum, and dt added to the time at or above each
-    threshold, of every near-bed cell (layer, y, x). One serial pass, in cell order."""
-    n_layers, ny, nx = ssc_kg_m3.shape
-    n_thresholds = thresholds_kg_m3.size
-    for k in range(n_layers):
-        for j in range(ny):
-            for i in range(nx):
-                c = ssc_kg_m3[k, j, i]
-                if c <= 0.0:
-                    continue
-                if c > ssc_max_kg_m3[k, j, i]:
-                    ssc_max_kg_m3[k, j, i] = c
-                for n in range(n_thresholds):
-                    if c >= thresholds_kg_m3[n]:
-                        exceedance_s[n, k, j, i] += dt
+def book_group_deposits(x, y, status, mass_kg, particle_id, n_released, x_min, y_min, resolution, deposit_kg):
+    """Add this step's deposits (status JUST_DEPOSITED, before book_boundary_events marks them done) into
+    deposit_kg (group, ny, nx) by particle group (particle_id % groups). Serial, in particle order."""
+    n_groups, ny, nx = deposit_kg.shape
+    for p in range(n_released):
+        if status[p] == st.JUST_DEPOSITED:
+            i = cell_index(x[p], x_min, resolution, nx)
+            j = cell_index(y[p], y_min, resolution, ny)
+            deposit_kg[particle_id[p] % n_groups, j, i] += mass_kg[p]
+
+
+@njit(cache=True)
+def _expose(c, thresholds_kg_m3, dt, ssc_max_kg_m3, exceedance_s, k, j, i):
+    """One cell's running maximum and time at or above each threshold (exceedance_s: threshold, layer, y, x)."""
+    if c <= 0.0:
+        return
+    if c > ssc_max_kg_m3[k, j, i]:
+        ssc_max_kg_m3[k, j, i] = c
+    for n in range(thresholds_kg_m3.size):
+        if c >= thresholds_kg_m3[n]:
+            exceedance_s[n, k, j, i] += dt
+
+
+@njit(cache=True)
+def accumulate_exposure_sparse(
+    x, y, z, status, mass_kg, particle_id, n_released, seabed, x_min, y_min, resolution, layer_bounds_m,
+    inv_volume_m3, thresholds_kg_m3, dt, total, by_group, touched, ssc_max_kg_m3, exceedance_s,
+    ssc_max_without_kg_m3, exceedance_without_s,
+):
+    """One model step of near-bed exposure, in O(particles): bin the suspended particles (total and per
+    group, particle_id % groups) into the scratch arrays total (layer, y, x) and by_group (group, layer, y,
+    x), which must be zero on entry; then, in the cells they touched only (listed in `touched`, in particle
+    order), update the running maximum and the time at or above each threshold of the full estimate and
+    of each delete-a-group estimate (the concentration without group g, scaled by G / (G - 1)), and zero
+    the scratch cells again. Serial loops, so the result is bit-identical whatever the thread count.
+
+    ssc_max_without (group, layer, y, x), exceedance_without (group, threshold, layer, y, x).
+    Returns the number of cells touched."""
+    n_layers, ny, nx = total.shape
+    n_groups = by_group.shape[0]
+    n_touched = 0
+    for p in range(n_released):
+        if status[p] != st.ACTIVE:
+            continue
+        height = z[p] + seabed_depth(seabed, x[p], y[p])
+        if not (layer_bounds_m[0] <= height < layer_bounds_m[n_layers]):
+            continue
+        k, _ = irregular_index(height, layer_bounds_m)
+        i = cell_index(x[p], x_min, resolution, nx)
+        j = cell_index(y[p], y_min, resolution, ny)
+        c = mass_kg[p] * inv_volume_m3[k]
+        if total[k, j, i] == 0.0:
+            touched[n_touched] = (k * ny + j) * nx + i
+            n_touched += 1
+        total[k, j, i] += c
+        by_group[particle_id[p] % n_groups, k, j, i] += c
+    scale = n_groups / (n_groups - 1.0)
+    for t in range(n_touched):
+        flat = touched[t]
+        k = flat // (ny * nx)
+        j = (flat // nx) % ny
+        i = flat % nx
+        c = total[k, j, i]
+        _expose(c, thresholds_kg_m3, dt, ssc_max_kg_m3, exceedance_s, k, j, i)
+        for g in range(n_groups):
+            _expose((c - by_group[g, k, j, i]) * scale, thresholds_kg_m3, dt, ssc_max_without_kg_m3[g],
+                    exceedance_without_s[g], k, j, i)
+            by_group[g, k, j, i] = 0.0
+        total[k, j, i] = 0.0
+    return n_touched
