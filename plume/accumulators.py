@@ -16,7 +16,17 @@ import numpy as np
 
 from .analysis.fields import area_at_or_above
 from .grids import OutputGrid
-from .kernels.accumulate import accumulate_exposure_sparse, book_group_deposits
+from .kernels.accumulate import HISTOGRAM, KDE, accumulate_exposure_sparse, book_group_deposits
+
+
+# The adaptive kernel estimator of near-bed SSC (output.ssc_estimator: kde; docs/outputs.md): a
+# biweight kernel, cut at the grid's edge with its weights renormalised to 1, holds about this many
+# particles at the density of the particle's own cell ...
+KDE_TARGET_COUNT = 10.0
+# ... with a standard deviation between these many grid cells (the narrowest keeps a dense cloud's
+# peak within about a quarter cell; the widest bounds the smoothing and the cost) ...
+KDE_MIN_CELLS = 0.25
+KDE_MAX_CELLS = 1.0
 
 
 @dataclass
@@ -36,6 +46,7 @@ class Accumulators:
     deposit_by_class_kg_m2: np.ndarray | None = field(init=False)  # (time, class, y, x)
     bed_shear_stress_pa: np.ndarray = field(init=False)  # (time, y, x)
     n_groups: int = 8  # independent particle groups (particles.groups)
+    ssc_estimator: str = "kde"  # output.ssc_estimator: "kde" or "histogram"
     deposit_group_kg: np.ndarray = field(init=False)  # (group, y, x) gross deposit of each group's particles
     deposit_without_group_kg_m2: np.ndarray = field(init=False)  # (group, y, x) at the latest output
     ssc_max_without_group_kg_m3: np.ndarray = field(init=False)  # (group, layer, y, x)
@@ -69,6 +80,11 @@ class Accumulators:
         self._by_group = np.zeros((n_g, g.n_layers, g.ny, g.nx))
         self._touched = np.zeros(g.n_layers * g.ny * g.nx, dtype=np.int64)
         self._inv_volume_m3 = 1.0 / self.grid.layer_cell_volume_m3.ravel()
+        self._estimator = KDE if self.ssc_estimator == "kde" else HISTOGRAM
+        self._kde_params = np.array([KDE_TARGET_COUNT, KDE_MIN_CELLS, KDE_MAX_CELLS])
+        self._pilot = np.zeros((g.n_layers, g.ny, g.nx)) if self._estimator == KDE else np.zeros((1, 1, 1))
+        self._pilot_touched = np.zeros(self._pilot.size, dtype=np.int64)
+        self._no_snapshot = np.zeros((0, 1, 1))
 
     def empty_bins(self):
         """Scratch arrays (kg) for one snapshot of suspended mass: near-bed layers and midwater levels."""
@@ -83,18 +99,20 @@ class Accumulators:
             return layer_kg / g.layer_cell_volume_m3, level_kg
         return layer_kg / g.layer_cell_volume_m3, level_kg / g.level_cell_volume_m3
 
-    def accumulate_step(self, particles, seabed, dt_s: float) -> int:
+    def accumulate_step(self, particles, seabed, dt_s: float, snapshot=None) -> int:
         """Exposure over one model step from the particles' positions at its start: the running maximum
         and the time at or above each threshold of the near-bed SSC, and of each delete-a-group estimate,
         resolved on the model step (a collector crosses a 50 m cell in about 100 s; hourly snapshots
-        would miss it). Costs O(particles): only the cells the particles touch are visited."""
+        would miss it). Costs O(particles): only the cells the particles touch are visited. With
+        `snapshot` (layer, y, x; zeros), the estimated near-bed SSC (kg m-3) is written into it too."""
         p = particles
         g = self.grid
         return accumulate_exposure_sparse(
             p.x_m, p.y_m, p.z_m, p.status, p.mass_kg, p.particle_id, p.n_released, seabed, g.x_min_m, g.y_min_m,
             g.resolution_m, g.layer_bounds_m, self._inv_volume_m3, self.ssc_thresholds_kg_m3, float(dt_s),
             self._total, self._by_group, self._touched, self.ssc_max_kg_m3, self.exceedance_s,
-            self.ssc_max_without_group_kg_m3, self.exceedance_without_group_s)
+            self.ssc_max_without_group_kg_m3, self.exceedance_without_group_s, self._estimator, self._kde_params,
+            self._pilot, self._pilot_touched, self._no_snapshot if snapshot is None else snapshot)
 
     def book_group_deposits(self, particles) -> None:
         """This step's deposits by particle group (call before the deposit books them as done)."""
@@ -115,12 +133,14 @@ class Accumulators:
                           (n_g - 1.0) / n_g)
         return (deposit_kg * others * (n_g / (n_g - 1.0)) / self.grid.cell_area_m2).astype(np.float32)
 
-    def record(self, k: int, layer_kg, level_kg, deposit_kg, bed_shear_stress_pa):
+    def record(self, k: int, layer_kg, level_kg, deposit_kg, bed_shear_stress_pa, ssc_near_bed=None):
         """Store output time k from this snapshot's binned mass, the deposit (class, y, x; kg) and the
-        bed shear stress (y, x; Pa). The mass budget is recorded by plume.budget.MassBudget."""
+        bed shear stress (y, x; Pa); `ssc_near_bed` (layer, y, x; kg m-3), when given, is the estimator's
+        near-bed SSC (else the histogram of layer_kg). The mass budget is recorded by
+        plume.budget.MassBudget."""
         g = self.grid
         ssc, ssc_levels = self.concentrations(layer_kg, level_kg)
-        self.ssc_kg_m3[k] = ssc  # (the solver has run accumulate_step on this state with dt 0 for the maxima)
+        self.ssc_kg_m3[k] = ssc if ssc_near_bed is None else ssc_near_bed
         if self.ssc_midwater_kg_m3 is not None:
             self.ssc_midwater_kg_m3[k] = ssc_levels
         self.deposit_mass_kg_m2[k] = deposit_kg.sum(axis=0) / g.cell_area_m2

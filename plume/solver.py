@@ -105,6 +105,7 @@ class Simulation:
             float(scenario.sediment.deposit_dry_density_kg_m3),
             n_classes_kept=len(scenario.sediment.classes) if scenario.output.per_class else 0,
             n_groups=int(scenario.particles.groups),
+            ssc_estimator=str(scenario.output.ssc_estimator),
         )
         self.budget = MassBudget(int(t.n_outputs))
         self.key = seed_key(int(scenario.particles.seed))
@@ -258,9 +259,10 @@ class Simulation:
     def record(self, output_index: int) -> None:
         p = self.particles
         layer_kg, level_kg, suspended = self.bin_suspended()
-        self.accumulators.accumulate_step(p, self.environment.seabed, 0.0)  # the maxima see every output too
+        ssc = np.zeros_like(layer_kg)  # the near-bed SSC estimate; the maxima see every output too
+        self.accumulators.accumulate_step(p, self.environment.seabed, 0.0, ssc)
         tau = self.bed_shear_stress(output_index * self.steps_per_output * self.dt_s)
-        self.accumulators.record(output_index, layer_kg, level_kg, self.deposit.by_class_kg(), tau)
+        self.accumulators.record(output_index, layer_kg, level_kg, self.deposit.by_class_kg(), tau, ssc)
         if self.trajectories is not None:
             self.trajectories.record(output_index, p)
         self.budget.record(output_index, suspended, p.n_released)

@@ -99,8 +99,12 @@ def test_faster_settling_deposits_more_near_the_track(runs, tmp_path):
     assert md[0] == "| metric | unit | fast | slow | meaning |"
     rows = {line.split(" | ")[0].strip("| `"): line.split(" | ") for line in md[2:] if line.startswith("| `")}
     assert len(rows) == len(table.columns) and "time_s" in rows
-    assert float(rows["deposited_fraction_within_100m"][2]) == pytest.approx(near_fast, rel=1e-3)
-    assert float(rows["deposited_fraction_within_100m"][3]) == pytest.approx(near_slow, rel=1e-3, abs=1e-4)
+    # each cell is the value and its standard error from the particle groups: "0.706 ± 0.0032"
+    value, se = (float(v) for v in rows["deposited_fraction_within_100m"][2].split(" ± "))
+    assert value == pytest.approx(near_fast, rel=1e-3) and 0.0 < se < 0.1
+    assert float(rows["deposited_fraction_within_100m"][3].split(" ± ")[0]) == pytest.approx(near_slow, rel=1e-3,
+                                                                                           abs=1e-4)
+    assert float(fast["deposited_fraction_within_100m_uncertainty"]) == pytest.approx(se, rel=1e-3)
 
 
 @pytest.mark.slow

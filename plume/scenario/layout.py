@@ -1,6 +1,7 @@
 """Scenario models of the numerics and output: particles, grid, thresholds, output files."""
 import math
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, StrictBool, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -131,6 +132,10 @@ class OutputSpec(_Model):
     maps: StrictBool = Field(False, description="Also draw maps of the results.")
     # also write deposit_mass_by_class (time, sediment_class, y, x) and the per-class metrics
     per_class: StrictBool = Field(False, description="Also write deposit_mass_by_class and the per-class metrics.")
+    # how particles become near-bed SSC (snapshots, ssc_max, exceedance times): docs/outputs.md
+    ssc_estimator: Literal["kde", "histogram"] = Field(
+        "kde", description="Near-bed SSC estimator: kde (adaptive Gaussian kernels, Abramson 1982; Pedretti and "
+                           "Fernandez-Garcia 2013) or histogram (each particle's mass in its cell).")
 
     @field_validator("metric_distances_m")
     @classmethod
