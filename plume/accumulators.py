@@ -40,6 +40,7 @@ class Accumulators:
     ssc_kg_m3: np.ndarray = field(init=False)  # (time, layer, y, x)
     ssc_midwater_kg_m3: np.ndarray | None = field(init=False)  # (time, level, y, x)
     ssc_max_kg_m3: np.ndarray = field(init=False)  # (layer, y, x)
+    ssc_peak_kg_m3: np.ndarray = field(init=False)  # (time, y, x) max over layers and steps so far
     exceedance_s: np.ndarray = field(init=False)  # (threshold, layer, y, x)
     deposit_mass_kg_m2: np.ndarray = field(init=False)  # (time, y, x)
     n_classes_kept: int = 0  # > 0: keep the deposit per class too
@@ -61,6 +62,7 @@ class Accumulators:
             None if levels is None else np.zeros((nt, len(levels) - 1, g.ny, g.nx), dtype=np.float32)
         )
         self.ssc_max_kg_m3 = np.zeros((g.n_layers, g.ny, g.nx), dtype=np.float32)
+        self.ssc_peak_kg_m3 = np.zeros((nt, g.ny, g.nx), dtype=np.float32)
         self.exceedance_s = np.zeros((len(self.ssc_thresholds_kg_m3), g.n_layers, g.ny, g.nx), dtype=np.float32)
         self.deposit_mass_kg_m2 = np.zeros((nt, g.ny, g.nx), dtype=np.float32)
         self.deposit_by_class_kg_m2 = None if not self.n_classes_kept else np.zeros(
@@ -141,6 +143,7 @@ class Accumulators:
         g = self.grid
         ssc, ssc_levels = self.concentrations(layer_kg, level_kg)
         self.ssc_kg_m3[k] = ssc if ssc_near_bed is None else ssc_near_bed
+        self.ssc_peak_kg_m3[k] = self.ssc_max_kg_m3.max(axis=0)  # the step-resolved peak so far (ssc_area)
         if self.ssc_midwater_kg_m3 is not None:
             self.ssc_midwater_kg_m3[k] = ssc_levels
         self.deposit_mass_kg_m2[k] = deposit_kg.sum(axis=0) / g.cell_area_m2

@@ -24,6 +24,9 @@ VARIABLES = {
             "suspended sediment concentration in near-bed layers (cell mean)"),
     "ssc_max": ("kg m-3", "mass_concentration_of_suspended_matter_in_sea_water",
                 "maximum over the run (every model step) of suspended sediment concentration in near-bed layers"),
+    "ssc_peak": ("kg m-3", None,
+                 "maximum over the near-bed layers and over every model step so far of suspended sediment "
+                 "concentration (ssc_max up to each output time, its largest layer)"),
     "ssc_midwater": ("kg m-3", "mass_concentration_of_suspended_matter_in_sea_water",
                      "suspended sediment concentration in midwater depth cells (cell mean)"),
     "ssc_exceedance_time": ("s", None,
@@ -100,6 +103,7 @@ def build_dataset(simulation) -> xr.Dataset:
         "ssc": (("time", "layer", "y", "x"), acc.ssc_kg_m3, {**_attrs("ssc"), **on_grid}),
         "ssc_max": (("layer", "y", "x"), acc.ssc_max_kg_m3, {**_attrs("ssc_max"), **on_grid,
                                                               "cell_methods": "time: maximum"}),
+        "ssc_peak": (("time", "y", "x"), acc.ssc_peak_kg_m3, {**_attrs("ssc_peak"), **on_grid}),
         "ssc_exceedance_time": (("ssc_threshold", "layer", "y", "x"), acc.exceedance_s,
                                 {**_attrs("ssc_exceedance_time"), **on_grid}),
         "deposit_mass": (("time", "y", "x"), acc.deposit_mass_kg_m2, {**_attrs("deposit_mass"), **on_grid}),

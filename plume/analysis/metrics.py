@@ -25,8 +25,7 @@ METRICS = {
     "ssc_midwater_exposure": ("kg m-3 s", None, "exposure: time integral of midwater suspended sediment "
                                                 "concentration (trapezoid rule over output times)"),
     "ssc_area": ("m2", None, "seabed area where suspended sediment concentration in any near-bed layer reached "
-                             "the threshold at some model step (at some output time, for a time before the "
-                             "run's end)"),
+                             "the threshold at some model step (ssc_peak)"),
     "deposit_max_distance": ("m", None, "largest distance from the track of a cell whose deposit thickness "
                                         "reached the threshold"),
     "ssc_max_distance": ("m", None, "largest distance from the track of a cell whose near-bed suspended "
@@ -129,9 +128,11 @@ def metrics_dataset(ds, time_index: int = -1, distances_m=DEFAULT_DISTANCES_M) -
                                         fields.exposure(ds["ssc_midwater"].values[: k + 1], t).astype(np.float32),
                                         {**metric_attrs("ssc_midwater_exposure", when), **on_grid})
     final = k == n - 1
-    if final and "ssc_max" in ds.variables:  # resolved on the model step
+    if "ssc_peak" in ds.variables:  # resolved on the model step, up to output k
+        peak_ssc = ds["ssc_peak"].transpose("time", "y", "x").values[k]
+    elif final and "ssc_max" in ds.variables:
         peak_ssc = ds["ssc_max"].values.max(axis=0)
-    else:  # before the end, or a file without ssc_max: the output snapshots
+    else:  # a file without them: the output snapshots
         peak_ssc = ssc.max(axis=(0, 1)) if ssc.size else np.zeros(distance.shape)  # (y, x) over times, layers
     peak_thick = ds["deposit_thickness"].values[: k + 1].max(axis=0)
     released = float(ds["mass_released"].values[k])

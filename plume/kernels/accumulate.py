@@ -69,16 +69,29 @@ def bin_suspended(
     return suspended
 
 
+@njit(cache=True, inline="always")
+def particle_group(particle_id, n_groups):
+    """The independent group (0 .. n_groups - 1) of a particle: its id through the splitmix64 finaliser
+    (Steele, Lea and Flood 2014), modulo n_groups. Not the id modulo n_groups: ids follow the release
+    order, where classes and positions repeat with short periods (a 0.5/0.3/0.2 class split repeats
+    every 10 particles), and id % 8 would give some groups more of one class than others."""
+    z = np.uint64(particle_id) + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    z = z ^ (z >> np.uint64(31))
+    return int(z % np.uint64(n_groups))
+
+
 @njit(cache=True)
 def book_group_deposits(x, y, status, mass_kg, particle_id, n_released, x_min, y_min, resolution, deposit_kg):
     """Add this step's deposits (status JUST_DEPOSITED, before book_boundary_events marks them done) into
-    deposit_kg (group, ny, nx) by particle group (particle_id % groups). Serial, in particle order."""
+    deposit_kg (group, ny, nx) by particle group (particle_group). Serial, in particle order."""
     n_groups, ny, nx = deposit_kg.shape
     for p in range(n_released):
         if status[p] == st.JUST_DEPOSITED:
             i = cell_index(x[p], x_min, resolution, nx)
             j = cell_index(y[p], y_min, resolution, ny)
-            deposit_kg[particle_id[p] % n_groups, j, i] += mass_kg[p]
+            deposit_kg[particle_group(particle_id[p], n_groups), j, i] += mass_kg[p]
 
 
 @njit(cache=True)
@@ -154,7 +167,7 @@ def accumulate_exposure_sparse(
     ssc_max_without_kg_m3, exceedance_without_s, estimator, kde_params, pilot, pilot_touched, snapshot,
 ):
     """One model step of near-bed exposure, in O(particles): estimate the near-bed SSC of the suspended
-    particles (total and per group, particle_id % groups) into the scratch arrays total (layer, y, x) and
+    particles (total and per group, particle_group) into the scratch arrays total (layer, y, x) and
     by_group (group, layer, y, x), which must be zero on entry; then, in the cells they touched only
     (listed in `touched`, in particle order), update the running maximum and the time at or above each
     threshold of the full estimate and of each delete-a-group estimate (the concentration without group
@@ -198,7 +211,7 @@ def accumulate_exposure_sparse(
         k = layer[p]
         if k < 0:
             continue
-        g = particle_id[p] % n_groups
+        g = particle_group(particle_id[p], n_groups)
         c = mass_kg[p] * inv_volume_m3[k]
         if estimator == KDE:
             i = cell_index(x[p], x_min, resolution, nx)

@@ -134,7 +134,7 @@ class OutputSpec(_Model):
     per_class: StrictBool = Field(False, description="Also write deposit_mass_by_class and the per-class metrics.")
     # how particles become near-bed SSC (snapshots, ssc_max, exceedance times): docs/outputs.md
     ssc_estimator: Literal["kde", "histogram"] = Field(
-        "kde", description="Near-bed SSC estimator: kde (adaptive Gaussian kernels, Abramson 1982; Pedretti and "
+        "kde", description="Near-bed SSC estimator: kde (adaptive biweight kernels, Abramson 1982; Pedretti and "
                            "Fernandez-Garcia 2013) or histogram (each particle's mass in its cell).")
 
     @field_validator("metric_distances_m")
