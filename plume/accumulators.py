@@ -2,6 +2,11 @@
 
 Particles are the numerical method; these gridded fields are the product, so
 they are accumulated during the run and no trajectory file is needed.
+
+Uncertainty: every particle belongs to one of G groups (particle_id % G). Beside each field the
+accumulators keep its G delete-a-group estimates (the field from the particles of every group but one,
+scaled by G / (G - 1)); the spread of a metric over them is its jackknife standard error
+(plume.analysis.uncertainty, docs/outputs.md).
 """
 from __future__ import annotations
 
@@ -11,7 +16,17 @@ import numpy as np
 
 from .analysis.fields import area_at_or_above
 from .grids import OutputGrid
-from .kernels.accumulate import accumulate_exposure
+from .kernels.accumulate import HISTOGRAM, KDE, accumulate_exposure_sparse, book_group_deposits
+
+
+# The adaptive kernel estimator of near-bed SSC (output.ssc_estimator: kde; docs/outputs.md): a
+# biweight kernel, cut at the grid's edge with its weights renormalised to 1, holds about this many
+# particles at the density of the particle's own cell ...
+KDE_TARGET_COUNT = 10.0
+# ... with a standard deviation between these many grid cells (the narrowest keeps a dense cloud's
+# peak within about a quarter cell; the widest bounds the smoothing and the cost) ...
+KDE_MIN_CELLS = 0.25
+KDE_MAX_CELLS = 1.0
 
 
 @dataclass
@@ -25,6 +40,7 @@ class Accumulators:
     ssc_kg_m3: np.ndarray = field(init=False)  # (time, layer, y, x)
     ssc_midwater_kg_m3: np.ndarray | None = field(init=False)  # (time, level, y, x)
     ssc_max_kg_m3: np.ndarray = field(init=False)  # (layer, y, x)
+    ssc_peak_kg_m3: np.ndarray = field(init=False)  # (time, y, x) max over layers and steps so far
     exceedance_s: np.ndarray = field(init=False)  # (threshold, layer, y, x)
     deposit_mass_kg_m2: np.ndarray = field(init=False)  # (time, y, x)
     n_classes_kept: int = 0  # > 0: keep the deposit per class too
@@ -32,6 +48,12 @@ class Accumulators:
     n_sources_kept: int = 0  # > 1: keep the deposit per source too
     deposit_by_source_kg_m2: np.ndarray | None = field(init=False)  # (time, source, y, x)
     bed_shear_stress_pa: np.ndarray = field(init=False)  # (time, y, x)
+    n_groups: int = 8  # independent particle groups (particles.groups)
+    ssc_estimator: str = "kde"  # output.ssc_estimator: "kde" or "histogram"
+    deposit_group_kg: np.ndarray = field(init=False)  # (group, y, x) gross deposit of each group's particles
+    deposit_without_group_kg_m2: np.ndarray = field(init=False)  # (group, y, x) at the latest output
+    ssc_max_without_group_kg_m3: np.ndarray = field(init=False)  # (group, layer, y, x)
+    exceedance_without_group_s: np.ndarray = field(init=False)  # (group, threshold, layer, y, x)
 
     def __post_init__(self):
         g = self.grid
@@ -42,6 +64,7 @@ class Accumulators:
             None if levels is None else np.zeros((nt, len(levels) - 1, g.ny, g.nx), dtype=np.float32)
         )
         self.ssc_max_kg_m3 = np.zeros((g.n_layers, g.ny, g.nx), dtype=np.float32)
+        self.ssc_peak_kg_m3 = np.zeros((nt, g.ny, g.nx), dtype=np.float32)
         self.exceedance_s = np.zeros((len(self.ssc_thresholds_kg_m3), g.n_layers, g.ny, g.nx), dtype=np.float32)
         self.deposit_mass_kg_m2 = np.zeros((nt, g.ny, g.nx), dtype=np.float32)
         self.deposit_by_class_kg_m2 = None if not self.n_classes_kept else np.zeros(
@@ -52,6 +75,22 @@ class Accumulators:
         # the longest time above each threshold of any near-bed cell, at each output time (so that metrics at
         # an earlier time use the same step-resolved rule as the final field)
         self.longest_exceedance_s = np.zeros((nt, len(self.ssc_thresholds_kg_m3)))
+        n_g, n_thr = int(self.n_groups), len(self.ssc_thresholds_kg_m3)
+        self.deposit_group_kg = np.zeros((n_g, g.ny, g.nx))
+        self.deposit_without_group_kg_m2 = np.zeros((n_g, g.ny, g.nx), dtype=np.float32)
+        self.ssc_max_without_group_kg_m3 = np.zeros((n_g, g.n_layers, g.ny, g.nx), dtype=np.float32)
+        self.exceedance_without_group_s = np.zeros((n_g, n_thr, g.n_layers, g.ny, g.nx), dtype=np.float32)
+        self.longest_exceedance_without_group_s = np.zeros((nt, n_g, n_thr))
+        # the per-step binning's scratch (zero between steps: the kernel resets the cells it touched)
+        self._total = np.zeros((g.n_layers, g.ny, g.nx))
+        self._by_group = np.zeros((n_g, g.n_layers, g.ny, g.nx))
+        self._touched = np.zeros(g.n_layers * g.ny * g.nx, dtype=np.int64)
+        self._inv_volume_m3 = 1.0 / self.grid.layer_cell_volume_m3.ravel()
+        self._estimator = KDE if self.ssc_estimator == "kde" else HISTOGRAM
+        self._kde_params = np.array([KDE_TARGET_COUNT, KDE_MIN_CELLS, KDE_MAX_CELLS])
+        self._pilot = np.zeros((g.n_layers, g.ny, g.nx)) if self._estimator == KDE else np.zeros((1, 1, 1))
+        self._pilot_touched = np.zeros(self._pilot.size, dtype=np.int64)
+        self._no_snapshot = np.zeros((0, 1, 1))
 
     def empty_bins(self):
         """Scratch arrays (kg) for one snapshot of suspended mass: near-bed layers and midwater levels."""
@@ -66,24 +105,54 @@ class Accumulators:
             return layer_kg / g.layer_cell_volume_m3, level_kg
         return layer_kg / g.layer_cell_volume_m3, level_kg / g.level_cell_volume_m3
 
-    def accumulate_step(self, ssc_kg_m3, dt_s: float) -> None:
-        """Exposure over one model step from the near-bed SSC (layer, y, x; kg m-3) at its start: the
-        running maximum and the time at or above each threshold, resolved on the model step (a
-        collector crosses a 50 m cell in about 100 s; hourly snapshots would miss it)."""
-        accumulate_exposure(ssc_kg_m3, self.ssc_thresholds_kg_m3, np.float32(dt_s), self.ssc_max_kg_m3,
-                            self.exceedance_s)
+    def accumulate_step(self, particles, seabed, dt_s: float, snapshot=None) -> int:
+        """Exposure over one model step from the particles' positions at its start: the running maximum
+        and the time at or above each threshold of the near-bed SSC, and of each delete-a-group estimate,
+        resolved on the model step (a collector crosses a 50 m cell in about 100 s; hourly snapshots
+        would miss it). Costs O(particles): only the cells the particles touch are visited. With
+        `snapshot` (layer, y, x; zeros), the estimated near-bed SSC (kg m-3) is written into it too."""
+        p = particles
+        g = self.grid
+        return accumulate_exposure_sparse(
+            p.x_m, p.y_m, p.z_m, p.status, p.mass_kg, p.particle_id, p.n_released, seabed, g.x_min_m, g.y_min_m,
+            g.resolution_m, g.layer_bounds_m, self._inv_volume_m3, self.ssc_thresholds_kg_m3, float(dt_s),
+            self._total, self._by_group, self._touched, self.ssc_max_kg_m3, self.exceedance_s,
+            self.ssc_max_without_group_kg_m3, self.exceedance_without_group_s, self._estimator, self._kde_params,
+            self._pilot, self._pilot_touched, self._no_snapshot if snapshot is None else snapshot)
 
-    def record(self, k: int, layer_kg, level_kg, deposit_kg, bed_shear_stress_pa, deposit_by_source_kg=None):
-        """Store output time k from this snapshot's binned mass, the deposit (class, y, x; kg), the
-        bed shear stress (y, x; Pa) and, when kept, the deposit by source (source, y, x; kg). The mass
-        budget is recorded by plume.budget.MassBudget."""
+    def book_group_deposits(self, particles) -> None:
+        """This step's deposits by particle group (call before the deposit books them as done)."""
+        p = particles
+        g = self.grid
+        book_group_deposits(p.x_m, p.y_m, p.status, p.mass_kg, p.particle_id, p.n_released, g.x_min_m,
+                            g.y_min_m, g.resolution_m, self.deposit_group_kg)
+
+    def deposit_without_group(self, deposit_kg) -> np.ndarray:
+        """(group, y, x) kg m-2: the deposit (y, x; kg, net of erosion) estimated without each group.
+
+        The group deposits are gross (booked as particles land); erosion takes from every group in
+        proportion to its share of the cell, so the estimates without group g are the net deposit times
+        the share of the other groups, times G / (G - 1), and their mean is the deposit itself."""
+        n_g = self.deposit_group_kg.shape[0]
+        gross = self.deposit_group_kg.sum(axis=0)
+        others = np.where(gross > 0, (gross - self.deposit_group_kg) / np.where(gross > 0, gross, 1.0),
+                          (n_g - 1.0) / n_g)
+        return (deposit_kg * others * (n_g / (n_g - 1.0)) / self.grid.cell_area_m2).astype(np.float32)
+
+    def record(self, k: int, layer_kg, level_kg, deposit_kg, bed_shear_stress_pa, ssc_near_bed=None,
+               deposit_by_source_kg=None):
+        """Store output time k from this snapshot's binned mass, the deposit (class, y, x; kg) and the
+        bed shear stress (y, x; Pa); `ssc_near_bed` (layer, y, x; kg m-3), when given, is the estimator's
+        near-bed SSC (else the histogram of layer_kg); `deposit_by_source_kg` (source, y, x; kg) when the
+        deposit is kept per source. The mass budget is recorded by plume.budget.MassBudget."""
         g = self.grid
         ssc, ssc_levels = self.concentrations(layer_kg, level_kg)
-        self.ssc_kg_m3[k] = ssc
-        np.maximum(self.ssc_max_kg_m3, ssc, out=self.ssc_max_kg_m3)
+        self.ssc_kg_m3[k] = ssc if ssc_near_bed is None else ssc_near_bed
+        self.ssc_peak_kg_m3[k] = self.ssc_max_kg_m3.max(axis=0)  # the step-resolved peak so far (ssc_area)
         if self.ssc_midwater_kg_m3 is not None:
             self.ssc_midwater_kg_m3[k] = ssc_levels
         self.deposit_mass_kg_m2[k] = deposit_kg.sum(axis=0) / g.cell_area_m2
+        self.deposit_without_group_kg_m2[...] = self.deposit_without_group(deposit_kg.sum(axis=0))
         if self.deposit_by_class_kg_m2 is not None:
             self.deposit_by_class_kg_m2[k] = deposit_kg / g.cell_area_m2
         if self.deposit_by_source_kg_m2 is not None:
@@ -91,6 +160,8 @@ class Accumulators:
         self.bed_shear_stress_pa[k] = bed_shear_stress_pa
         if self.exceedance_s.size:
             self.longest_exceedance_s[k] = self.exceedance_s.reshape(self.exceedance_s.shape[0], -1).max(axis=1)
+            e = self.exceedance_without_group_s
+            self.longest_exceedance_without_group_s[k] = e.reshape(e.shape[0], e.shape[1], -1).max(axis=2)
 
     @property
     def deposit_thickness_m(self) -> np.ndarray:

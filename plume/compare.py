@@ -4,6 +4,10 @@ Runs are comparable when they share thresholds, the output grid (resolution,
 extent, near-bed layers) and the output interval. Runs of different duration
 are compared at their common final output time: every metric is recomputed
 from the fields up to that time, and the table says so.
+
+Each metric shows its standard error from the particle noise (``2.4 ± 0.1``), and the notes say
+for each run which threshold areas differ from the first run's by more than twice their combined
+standard error (about 95 % for independent runs; plume.analysis.uncertainty).
 """
 from __future__ import annotations
 
@@ -48,20 +52,39 @@ class Comparison:
         data = [{m.name: m.value for m in row} for row in self.rows]
         return pd.DataFrame(data, index=pd.Index(self.labels, name="scenario"))
 
+    def uncertainty(self, label: str, name: str) -> float:
+        row = self.rows[self.labels.index(label)]
+        return next(m.uncertainty for m in row if m.name == name)
+
     def csv_text(self) -> str:
+        """One row per run: the metrics, then the standard error of each metric that has one
+        (``<metric>_uncertainty``; empty where unknown)."""
+        with_se = [i for i, name in enumerate(self.columns)
+                   if any(np.isfinite(row[i].uncertainty) for row in self.rows)]
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["scenario", "file"] + self.columns)
+        writer.writerow(["scenario", "file"] + self.columns + [f"{self.columns[i]}_uncertainty" for i in with_se])
         for label, path, row in zip(self.labels, self.paths, self.rows):
-            writer.writerow([label, path] + [repr(m.value) for m in row])
+            se = [repr(row[i].uncertainty) if np.isfinite(row[i].uncertainty) else "" for i in with_se]
+            writer.writerow([label, path] + [repr(m.value) for m in row] + se)
         return buffer.getvalue()
+
+    def differences(self, k: float = 2.0) -> dict[str, dict[str, bool | None]]:
+        """For each run after the first: metric -> whether it differs from the first run's by more than
+        k times their combined standard error (None where an uncertainty is unknown)."""
+        from .analysis.uncertainty import differ
+
+        ref = self.rows[0]
+        return {label: {a.name: differ(a.value, a.uncertainty, b.value, b.uncertainty, k)
+                        for a, b in zip(ref, row)}
+                for label, row in zip(self.labels[1:], self.rows[1:])}
 
     def markdown_text(self) -> str:
         """One row per metric, one column per run (a row per run would be dozens of columns wide)."""
         head = ["metric", "unit"] + self.labels + ["meaning"]
         lines = ["| " + " | ".join(head) + " |", "|---|---|" + "---:|" * len(self.labels) + "---|"]
         for i, name in enumerate(self.columns):
-            cells = [f"`{name}`", self.units[name]] + [_fmt(row[i].value) for row in self.rows] + \
+            cells = [f"`{name}`", self.units[name]] + [row[i].text() for row in self.rows] + \
                 [self.rows[0][i].description]
             lines.append("| " + " | ".join(cells) + " |")
         notes = [f"- {note}" for note in self.notes]
@@ -94,10 +117,10 @@ class Comparison:
     def text(self) -> str:
         """For the terminal: metrics down, runs across (a row per run would be too wide to read)."""
         width = max(len(n) + len(self.units[n]) + 3 for n in self.columns)
-        widths = [max(12, len(label)) for label in self.labels]
+        widths = [max(20, len(label)) for label in self.labels]
         lines = [f"{'metric (units)':<{width}}" + "".join(f"  {lab:>{w}}" for lab, w in zip(self.labels, widths))]
         for i, name in enumerate(self.columns):
-            cells = "".join(f"  {_fmt(row[i].value):>{w}}" for row, w in zip(self.rows, widths))
+            cells = "".join(f"  {row[i].text():>{w}}" for row, w in zip(self.rows, widths))
             lines.append(f"{name + ' (' + self.units[name] + ')':<{width}}{cells}")
         return "\n".join(lines + [f"note: {note}" for note in self.notes])
 
@@ -241,4 +264,30 @@ def compare(paths, labels=None, distances_m=None) -> Comparison:
                          "they are left out")
     common = [c for c in columns if all(c in {m.name for m in row} for row in rows)]
     rows = [[m for m in row if m.name in common] for row in rows]
-    return Comparison(labels, [n or "" for n in names], rows, notes, datasets)
+    comparison = Comparison(labels, [n or "" for n in names], rows, notes, datasets)
+    notes += _difference_notes(comparison, datasets, indices)
+    return comparison
+
+
+AREA_COLUMN = r"^(deposit|ssc)_area(_outside_footprint)?_[0-9.e+-]+(mm|mg_l)_m2$"
+
+
+def _difference_notes(comparison: Comparison, datasets, indices) -> list[str]:
+    """Which threshold areas of each run differ from the first run's by more than twice their combined
+    standard error, and which do not (the rest is particle noise)."""
+    import re
+
+    notes = []
+    late = [lab for lab, ds, k in zip(comparison.labels, datasets, indices) if k != ds.sizes["time"] - 1]
+    if late:
+        notes.append(f"uncertainties are known at a run's final output time only: none for {', '.join(late)}")
+    first = comparison.labels[0]
+    for label, verdicts in comparison.differences().items():
+        areas = {n: v for n, v in verdicts.items() if re.match(AREA_COLUMN, n)}
+        differ = [n for n, v in areas.items() if v]
+        same = [n for n, v in areas.items() if v is False]
+        if differ or same:
+            notes.append(f"'{label}' vs '{first}': threshold areas that differ by more than twice their combined "
+                         f"uncertainty: {', '.join(differ) or 'none'}; within it (not distinguishable from "
+                         f"particle noise): {', '.join(same) or 'none'}")
+    return notes

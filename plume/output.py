@@ -24,6 +24,9 @@ VARIABLES = {
             "suspended sediment concentration in near-bed layers (cell mean)"),
     "ssc_max": ("kg m-3", "mass_concentration_of_suspended_matter_in_sea_water",
                 "maximum over the run (every model step) of suspended sediment concentration in near-bed layers"),
+    "ssc_peak": ("kg m-3", None,
+                 "maximum over the near-bed layers and over every model step so far of suspended sediment "
+                 "concentration (ssc_max up to each output time, its largest layer)"),
     "ssc_midwater": ("kg m-3", "mass_concentration_of_suspended_matter_in_sea_water",
                      "suspended sediment concentration in midwater depth cells (cell mean)"),
     "ssc_exceedance_time": ("s", None,
@@ -36,6 +39,16 @@ VARIABLES = {
                          "concentration of one particle of mean mass in one grid cell of each near-bed layer: "
                          "thresholds below about ten times this measure particle noise"),
     "deposit_mass": ("kg m-2", None, "cumulative deposited dry sediment mass per unit seabed area"),
+    "deposit_mass_without_group": ("kg m-2", None,
+                                   "cumulative deposited dry sediment mass per unit seabed area estimated "
+                                   "without the particles of one group (the other groups' mass times G / (G - 1)): "
+                                   "the delete-a-group jackknife fields that give the metrics' uncertainties"),
+    "ssc_max_without_group": ("kg m-3", None,
+                              "maximum over the run (every model step) of near-bed suspended sediment "
+                              "concentration estimated without the particles of one group (times G / (G - 1))"),
+    "ssc_exceedance_time_longest_without_group": ("s", None,
+                                                  "ssc_exceedance_time_longest estimated without the particles "
+                                                  "of one group (times G / (G - 1))"),
     "deposit_thickness": ("m", None, "cumulative deposit thickness (deposit_mass / deposit dry density)"),
     "deposit_area": ("m2", None, "seabed area with deposit thickness at or above threshold"),
     "mass_released": ("kg", None, "cumulative sediment mass released by all sources"),
@@ -108,6 +121,7 @@ def build_dataset(simulation) -> xr.Dataset:
         "ssc": (("time", "layer", "y", "x"), acc.ssc_kg_m3, {**_attrs("ssc"), **on_grid}),
         "ssc_max": (("layer", "y", "x"), acc.ssc_max_kg_m3, {**_attrs("ssc_max"), **on_grid,
                                                               "cell_methods": "time: maximum"}),
+        "ssc_peak": (("time", "y", "x"), acc.ssc_peak_kg_m3, {**_attrs("ssc_peak"), **on_grid}),
         "ssc_exceedance_time": (("ssc_threshold", "layer", "y", "x"), acc.exceedance_s,
                                 {**_attrs("ssc_exceedance_time"), **on_grid}),
         "deposit_mass": (("time", "y", "x"), acc.deposit_mass_kg_m2, {**_attrs("deposit_mass"), **on_grid}),
@@ -121,6 +135,15 @@ def build_dataset(simulation) -> xr.Dataset:
         "ssc_one_particle": (("layer",), np.asarray(simulation.one_particle_ssc_kg_m3, dtype=float),
                              _attrs("ssc_one_particle")),
     }
+    data_vars.update({
+        "deposit_mass_without_group": (("group", "y", "x"), acc.deposit_without_group_kg_m2,
+                                       {**_attrs("deposit_mass_without_group"), **on_grid}),
+        "ssc_max_without_group": (("group", "layer", "y", "x"), acc.ssc_max_without_group_kg_m3,
+                                  {**_attrs("ssc_max_without_group"), **on_grid, "cell_methods": "time: maximum"}),
+        "ssc_exceedance_time_longest_without_group": (("time", "group", "ssc_threshold"),
+                                                      acc.longest_exceedance_without_group_s,
+                                                      _attrs("ssc_exceedance_time_longest_without_group")),
+    })
     for name in ("released", "suspended", "deposited", "exited", "resuspended"):
         data_vars[f"mass_{name}"] = (("time",), simulation.budget.series_kg[name], _attrs(f"mass_{name}"))
         data_vars[f"mass_{name}_by_source"] = (("time", "source"), simulation.budget.series_by_source_kg[name],
@@ -147,6 +170,9 @@ def build_dataset(simulation) -> xr.Dataset:
                               {"long_name": "deposit thickness threshold", "units": "m"}),
         "ssc_threshold": ("ssc_threshold", np.asarray(sc.thresholds.ssc_kg_m3, dtype=float),
                           {"long_name": "suspended sediment concentration threshold", "units": "kg m-3"}),
+
+        "group": ("group", np.arange(acc.n_groups, dtype=np.int32),
+                  {"long_name": "independent particle group left out (particle id modulo particles.groups)"}),
     }
     if acc.ssc_midwater_kg_m3 is not None:
         levels = grid.depth_level_bounds_m
@@ -268,6 +294,7 @@ def _global_attributes(sc, lon, lat, output_s, simulation) -> dict:
         "site_lat": float(sc.site.lat),
         "particles_released": int(simulation.particles_released),
         "particle_seed": int(sc.particles.seed),
+        "particle_groups": int(sc.particles.groups),
         "scenario": sc.source_text,
     }
 
@@ -345,7 +372,9 @@ def metrics_paths(nc_path: Path) -> tuple[Path, Path]:
 
 
 def write_metrics(ds: xr.Dataset, nc_path: Path, name: str | None = None) -> tuple[Path, Path]:
-    """The metrics summary as CSV (name, value, units, description) and JSON, beside the NetCDF."""
+    """The metrics summary as CSV (name, value, uncertainty, units, description) and JSON, beside the
+    NetCDF. The uncertainty is the metric's standard error from the particle noise (empty / null where
+    none is known: plume.analysis.uncertainty)."""
     import csv
     import io
     import json
@@ -356,15 +385,17 @@ def write_metrics(ds: xr.Dataset, nc_path: Path, name: str | None = None) -> tup
     csv_path, json_path = metrics_paths(nc_path)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["name", "value", "units", "description"])
+    writer.writerow(["name", "value", "uncertainty", "units", "description"])
     for row in rows:
-        writer.writerow([row.name, repr(row.value), row.units, row.description])
+        se = repr(row.uncertainty) if np.isfinite(row.uncertainty) else ""
+        writer.writerow([row.name, repr(row.value), se, row.units, row.description])
     value = (lambda v: v if np.isfinite(v) else None)  # JSON has no NaN: a metric never reached is null
     document = {
         "scenario": name or Path(nc_path).stem,
         "title": ds.attrs.get("title", ""),
         "plume_version": __version__,
         "metrics": {row.name: value(row.value) for row in rows},
+        "uncertainties": {row.name: value(row.uncertainty) for row in rows},
         "units": {row.name: row.units for row in rows},
         "descriptions": {row.name: row.description for row in rows},
     }

@@ -24,11 +24,15 @@ class ParticleState:
     status: np.ndarray
     release_time_s: np.ndarray
     particle_id: np.ndarray
-    source_index: np.ndarray  # int16: which of the scenario's sources released it
     n_released: int = 0
+    source_index: np.ndarray | None = None  # int16: which of the scenario's sources released it (None: 0)
 
     ARRAYS = ("x_m", "y_m", "z_m", "mass_kg", "class_index", "status", "release_time_s", "particle_id",
               "source_index")
+
+    def __post_init__(self):
+        if self.source_index is None:
+            self.source_index = np.zeros(self.x_m.size, dtype=np.int16)
 
     @classmethod
     def from_schedule(cls, schedule: ReleaseSchedule) -> "ParticleState":
@@ -36,7 +40,7 @@ class ParticleState:
         return cls(
             schedule.x_m, schedule.y_m, schedule.z_m, schedule.mass_kg,
             schedule.class_index, np.zeros(schedule.count, dtype=np.int8), schedule.time_s,
-            np.arange(schedule.count, dtype=np.int32), schedule.source_index,
+            np.arange(schedule.count, dtype=np.int32), source_index=schedule.source_index,
         )
 
     @property

@@ -108,6 +108,8 @@ class Simulation:
             float(scenario.sediment.deposit_dry_density_kg_m3),
             n_classes_kept=len(scenario.sediment.classes) if scenario.output.per_class else 0,
             n_sources_kept=self.n_sources,
+            n_groups=int(scenario.particles.groups),
+            ssc_estimator=str(scenario.output.ssc_estimator),
         )
         self.budget = MassBudget(int(t.n_outputs), self.n_sources)
         self.key = seed_key(int(scenario.particles.seed))
@@ -218,12 +220,11 @@ class Simulation:
     def step_environment(self, t_s: float) -> StepEnvironment:
         """The fields the step's kernels read: seabed, staged currents and clock, bed stress, concentration.
 
-        The concentration is binned every step: it accumulates the exposure (maximum and time above
-        thresholds) on the model step, and the processes that need it read it."""
+        The exposure (maximum and time above thresholds) is accumulated on every model step, from the
+        cells the particles touch; the gridded concentration is binned only for the processes that read it."""
         env = self.environment
-        binned = self.binned_concentration()
-        self.accumulators.accumulate_step(binned.layer_kg_m3, self.dt_s)
-        concentration = binned if self.concentration_needed else self.no_concentration
+        self.accumulators.accumulate_step(self.particles, env.seabed, self.dt_s)
+        concentration = self.binned_concentration() if self.concentration_needed else self.no_concentration
         currents, clock = env.step_fields(t_s, self.dt_s)
         if self.stress_needed:
             self.bed_shear_stress(t_s, (currents, clock))
@@ -241,6 +242,7 @@ class Simulation:
             self.key, step_index,
         )
         self.particle_steps += p.n_released - self.finished_in_arrays
+        self.accumulators.book_group_deposits(p)  # before the deposit marks this step's deposits done
         deposited, exited, finished = self.deposit.book(p)
         self.budget.deposit(deposited, self.deposit.step_deposited_by_source_kg)
         self.budget.exit(exited, self.deposit.step_exited_by_source_kg)
@@ -266,9 +268,11 @@ class Simulation:
     def record(self, output_index: int) -> None:
         p = self.particles
         layer_kg, level_kg, suspended = self.bin_suspended()
+        ssc = np.zeros_like(layer_kg)  # the near-bed SSC estimate; the maxima see every output too
+        self.accumulators.accumulate_step(p, self.environment.seabed, 0.0, ssc)
         tau = self.bed_shear_stress(output_index * self.steps_per_output * self.dt_s)
         pools = self.deposit.by_pool_kg()  # (source, class, y, x)
-        self.accumulators.record(output_index, layer_kg, level_kg, pools.sum(axis=0), tau,
+        self.accumulators.record(output_index, layer_kg, level_kg, pools.sum(axis=0), tau, ssc,
                                  pools.sum(axis=1) if self.n_sources > 1 else None)
         if self.trajectories is not None:
             self.trajectories.record(output_index, p)

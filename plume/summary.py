@@ -51,6 +51,18 @@ def source_lines(ds) -> list[str]:
     return lines
 
 
+def _se(ds, name: str, k: int) -> float:
+    var = f"{name}_uncertainty"
+    return float(ds[var].values[k]) if var in ds.variables else float("nan")
+
+
+def _km2(area_m2: float, se_m2: float) -> str:
+    """``2.4 ± 0.1 km2``: an area with its standard error from the particle noise (when known)."""
+    if not np.isfinite(se_m2):
+        return f"{area_m2 / 1e6:.4g} km2"
+    return f"{area_m2 / 1e6:.4g} ± {se_m2 / 1e6:.2g} km2"
+
+
 def summary_lines(result) -> list[str]:
     ds = result.dataset
     sim = result.simulation
@@ -72,9 +84,13 @@ def summary_lines(result) -> list[str]:
         lines.append("  largest deposit               0 mm")
     reach = ds["deposit_max_distance"].values if "deposit_max_distance" in ds.variables else None
     for k, threshold in enumerate(ds.deposit_threshold.values):
-        area = float(ds.deposit_area[-1, k])
+        area = _km2(float(ds.deposit_area[-1, k]), _se(ds, "deposit_area", k))
         far = "" if reach is None or not np.isfinite(reach[k]) else f", up to {reach[k]:.0f} m from the track"
-        lines.append(f"  area >= {1000.0 * threshold:g} mm deposit: {area / 1e6:.4g} km2{far}")
+        lines.append(f"  area >= {1000.0 * threshold:g} mm deposit: {area}{far}")
+    if "ssc_area" in ds.variables:
+        for k, threshold in enumerate(ds.ssc_threshold.values):
+            area = _km2(float(ds.ssc_area[k]), _se(ds, "ssc_area", k))
+            lines.append(f"  area >= {1000.0 * threshold:g} mg/L near-bed SSC (at some model step): {area}")
     if "deposited_fraction_within" in ds.variables:
         shares = ", ".join(f"{100.0 * float(f):.1f} % within {float(d):g} m"
                            for d, f in zip(ds.distance_limit.values, ds.deposited_fraction_within.values))

@@ -1,5 +1,6 @@
 """The command line and the output contract (DESIGN sections 4-6): names, units, paths, and bad input."""
 import copy
+import re
 from pathlib import Path
 
 import numpy as np
@@ -73,6 +74,9 @@ def test_run_writes_the_contract_file(tmp_path):
     out = tmp_path / "out" / "case.nc"  # <output.directory>/<name>.nc, relative to the scenario file
     assert out.exists()
     assert "mass released" in result.output and str(out) in result.output
+    # every threshold area with its standard error from the particle groups: "area >= 1 mg/L ...: 0.01 ± 0.002 km2"
+    areas = [line for line in result.output.splitlines() if line.strip().startswith("area >=")]
+    assert len(areas) == 4 and all(re.search(r": [0-9.e+-]+ ± [0-9.e+-]+ km2", line) for line in areas), areas
     # no temporary file left
     assert sorted(p.name for p in out.parent.iterdir()) == ["case.nc", "case_metrics.csv", "case_metrics.json"]
     ds = xr.open_dataset(out, decode_times=False)

@@ -99,8 +99,12 @@ def test_faster_settling_deposits_more_near_the_track(runs, tmp_path):
     assert md[0] == "| metric | unit | fast | slow | meaning |"
     rows = {line.split(" | ")[0].strip("| `"): line.split(" | ") for line in md[2:] if line.startswith("| `")}
     assert len(rows) == len(table.columns) and "time_s" in rows
-    assert float(rows["deposited_fraction_within_100m"][2]) == pytest.approx(near_fast, rel=1e-3)
-    assert float(rows["deposited_fraction_within_100m"][3]) == pytest.approx(near_slow, rel=1e-3, abs=1e-4)
+    # each cell is the value and its standard error from the particle groups: "0.706 ± 0.0032"
+    value, se = (float(v) for v in rows["deposited_fraction_within_100m"][2].split(" ± "))
+    assert value == pytest.approx(near_fast, rel=1e-3) and 0.0 < se < 0.1
+    assert float(rows["deposited_fraction_within_100m"][3].split(" ± ")[0]) == pytest.approx(near_slow, rel=1e-3,
+                                                                                           abs=1e-4)
+    assert float(fast["deposited_fraction_within_100m_uncertainty"]) == pytest.approx(se, rel=0.02)  # 2 digits
 
 
 @pytest.mark.slow
@@ -192,3 +196,9 @@ def test_metrics_files_and_open_result(runs):
     assert document["metrics"]["deposited_fraction_within_100m"] == pytest.approx(fraction, rel=1e-12)
     assert document["units"]["deposit_area_0.001mm_m2"] == "m2"
     assert document["metrics"]["deposit_area_0.001mm_m2"] == float(ds.deposit_area[-1, 0])
+    # each metric's standard error (delete-a-group jackknife) is in the file, the CSV and the JSON
+    se = float(ds.deposited_fraction_within_uncertainty.sel(distance_limit=100.0))
+    assert 0.0 < se < 0.5 * fraction
+    assert document["uncertainties"]["deposited_fraction_within_100m"] == pytest.approx(se, rel=1e-12)
+    assert csv_path.read_text().splitlines()[0] == "name,value,uncertainty,units,description"
+    assert ds.ssc_area_uncertainty.attrs["units"] == "m2" and ds.sizes["group"] == 8

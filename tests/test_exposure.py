@@ -24,7 +24,8 @@ def test_exceedance_time_of_a_moving_cloud_is_the_cell_crossing_time(tmp_path):
                   "mass_kg": 1.0, "start_h": 0}],
         grid={"resolution_m": CELL_M, "extent_m": [-1000, 1000, -500, 500], "layers_above_bed_m": [0, 1, 2, 5]},
         thresholds={"deposit_mm": [0.001], "ssc_mg_l": [0.1, 1]},
-        particles={"count": 100, "seed": 1})
+        particles={"count": 100, "seed": 1},
+        output={"directory": "out", "ssc_estimator": "histogram"})  # each particle in its own cell
     sim = Simulation(scenario)
     sim.run()
     acc = sim.accumulators

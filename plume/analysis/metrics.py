@@ -12,6 +12,7 @@ import xarray as xr
 from ..cf import cf_attributes
 from . import fields
 from .geometry import distance_field
+from .uncertainty import jackknife_se
 
 DEFAULT_DISTANCES_M = (100.0, 500.0, 1000.0, 5000.0)
 
@@ -24,7 +25,7 @@ METRICS = {
     "ssc_midwater_exposure": ("kg m-3 s", None, "exposure: time integral of midwater suspended sediment "
                                                 "concentration (trapezoid rule over output times)"),
     "ssc_area": ("m2", None, "seabed area where suspended sediment concentration in any near-bed layer reached "
-                             "the threshold at some output time"),
+                             "the threshold at some model step (ssc_peak)"),
     "deposit_max_distance": ("m", None, "largest distance from the track of a cell whose deposit thickness "
                                         "reached the threshold"),
     "ssc_max_distance": ("m", None, "largest distance from the track of a cell whose near-bed suspended "
@@ -113,7 +114,9 @@ def nodule_mass(ds, time_s: float) -> float:
 
 
 def metrics_dataset(ds, time_index: int = -1, distances_m=DEFAULT_DISTANCES_M) -> xr.Dataset:
-    """The metric variables of `ds` at output `time_index` (fields up to and including it)."""
+    """The metric variables of `ds` at output `time_index` (fields up to and including it), each SSC and
+    deposit metric with its `<name>_uncertainty` (standard error, plume.analysis.uncertainty) where the
+    file holds the delete-a-group fields and `time_index` is the last output."""
     n = ds.sizes["time"]
     k = time_index % n
     t = seconds(ds)[: k + 1]
@@ -133,41 +136,37 @@ def metrics_dataset(ds, time_index: int = -1, distances_m=DEFAULT_DISTANCES_M) -
         out["ssc_midwater_exposure"] = (("depth_level",) + dims2,
                                         fields.exposure(ds["ssc_midwater"].values[: k + 1], t).astype(np.float32),
                                         {**metric_attrs("ssc_midwater_exposure", when), **on_grid})
-    ssc_thr = ds["ssc_threshold"].values
-    dep_thr = ds["deposit_threshold"].values
-    peak_ssc = ssc.max(axis=(0, 1)) if ssc.size else np.zeros(distance.shape)  # (y, x) over times and layers
-    ssc_area = fields.area_at_or_above(peak_ssc, ssc_thr, area)
-    out["ssc_area"] = (("ssc_threshold",), ssc_area, metric_attrs("ssc_area", when))
-    ssc_reached = np.stack([peak_ssc >= v for v in ssc_thr])
-    out["ssc_max_distance"] = (("ssc_threshold",), fields.max_distance(ssc_reached, distance),
-                               metric_attrs("ssc_max_distance", when))
+    final = k == n - 1
+    if "ssc_peak" in ds.variables:  # resolved on the model step, up to output k
+        peak_ssc = ds["ssc_peak"].transpose("time", "y", "x").values[k]
+    elif final and "ssc_max" in ds.variables:
+        peak_ssc = ds["ssc_max"].values.max(axis=0)
+    else:  # a file without them: the output snapshots
+        peak_ssc = ssc.max(axis=(0, 1)) if ssc.size else np.zeros(distance.shape)  # (y, x) over times, layers
     peak_thick = ds["deposit_thickness"].values[: k + 1].max(axis=0)
-    dep_reached = np.stack([peak_thick >= v for v in dep_thr])
-    out["deposit_max_distance"] = (("deposit_threshold",), fields.max_distance(dep_reached, distance),
-                                   metric_attrs("deposit_max_distance", when))
-
     released = float(ds["mass_released"].values[k])
     limits = np.asarray(distances_m, dtype=float)
-    within = fields.mass_within(ds["deposit_mass"].values[k], distance, limits, area)
-    out["deposited_fraction_within"] = (("distance_limit",), fields.per_mass(within, released),
-                                        metric_attrs("deposited_fraction_within", when))
-    deposit_area = ds["deposit_area"].transpose("time", "deposit_threshold").values[k]
-    out["deposit_area_per_sediment_mass"] = (("deposit_threshold",), fields.per_mass(deposit_area, released),
-                                             metric_attrs("deposit_area_per_sediment_mass", when))
-    out["ssc_area_per_sediment_mass"] = (("ssc_threshold",), fields.per_mass(ssc_area, released),
-                                         metric_attrs("ssc_area_per_sediment_mass", when))
     nodules = nodule_mass(ds, float(t[-1]))
+    outside = _outside_fraction(ds)
+    fieldwise = _field_metrics(ds, ds["deposit_mass"].values[k], peak_thick, peak_ssc, distance, outside, area,
+                               limits, released, nodules)
+    fieldwise.pop("deposit_area")  # the file has the accumulator's own, at every output time
+    for name, values in fieldwise.items():
+        out[name] = (_metric_dims(name), values, metric_attrs(name, when))
     if np.isfinite(nodules):
         out["nodule_mass_collected"] = ((), nodules, metric_attrs("nodule_mass_collected", when))
-        out["deposit_area_per_nodule_mass"] = (("deposit_threshold",), fields.per_mass(deposit_area, nodules),
-                                               metric_attrs("deposit_area_per_nodule_mass", when))
-        out["ssc_area_per_nodule_mass"] = (("ssc_threshold",), fields.per_mass(ssc_area, nodules),
-                                           metric_attrs("ssc_area_per_nodule_mass", when))
-
-    if has_geometry(ds):
-        out.update(_outside_footprint(ds, k, peak_ssc, area, released, nodules, when))
+    if outside is not None:
+        out["footprint_area"] = ((), float((1.0 - outside).sum() * area), metric_attrs("footprint_area"))
+    if final:
+        out.update(_uncertainties(ds, distance, outside, area, limits, released, nodules, when))
+    if "ssc_exceedance_time_longest_without_group" in ds.variables:
+        longest = ds["ssc_exceedance_time_longest_without_group"].transpose("time", "group", "ssc_threshold")
+        out["ssc_exceedance_time_longest_uncertainty"] = (
+            ("ssc_threshold",), jackknife_se(longest.values[k], axis=0),
+            uncertainty_attrs("ssc_exceedance_time_longest", "s", longest.shape[1], when))
 
     if "deposit_mass_by_class" in ds.variables:
+        dep_thr = ds["deposit_threshold"].values
         by_class = ds["deposit_mass_by_class"].transpose("time", "sediment_class", "y", "x").values
         thick = by_class[: k + 1] / dry_density(ds)
         out["deposit_area_by_class"] = (("sediment_class", "deposit_threshold"),
@@ -194,29 +193,78 @@ def metrics_dataset(ds, time_index: int = -1, distances_m=DEFAULT_DISTANCES_M) -
     return xr.Dataset(out, coords=coords)
 
 
-def _outside_footprint(ds, k, peak_ssc, cell_m2, released, nodules, when) -> dict:
-    """The threshold areas and the deposited mass outside the collectors' swept footprint, and the areas
-    per mass: what the mining disturbs beyond the ground it works anyway (plume.analysis.footprint)."""
+def _metric_dims(name: str) -> tuple:
+    if name.startswith("deposited_fraction_within"):
+        return ("distance_limit",)
+    if name.startswith("mass_deposited"):
+        return ()
+    return ("ssc_threshold",) if name.startswith("ssc") else ("deposit_threshold",)
+
+
+def _outside_fraction(ds):
+    """(y, x) share of each cell outside the collectors' swept footprint; None without source geometry:
+    what the mining disturbs beyond the ground it works anyway (plume.analysis.footprint)."""
+    if not has_geometry(ds):
+        return None
     from .footprint import covered_fraction
 
-    outside = 1.0 - covered_fraction(ds)  # (y, x) share of each cell outside the footprint
-    thickness = ds["deposit_thickness"].values[k]
+    return 1.0 - covered_fraction(ds)
+
+
+def _field_metrics(ds, deposit_kg_m2, peak_thick, peak_ssc, distance, outside, cell_m2, limits, released,
+                   nodules) -> dict:
+    """The metrics that depend on the deposit (y, x; kg m-2), its peak thickness (y, x; m) and the peak
+    near-bed SSC (y, x; kg m-3), name -> values: evaluated once on the run's fields and once on each
+    delete-a-group estimate of them for the uncertainty."""
     dep_thr, ssc_thr = ds["deposit_threshold"].values, ds["ssc_threshold"].values
-    deposit = np.array([(outside * (thickness >= v)).sum() * cell_m2 for v in dep_thr])
-    ssc = np.array([(outside * (peak_ssc >= v)).sum() * cell_m2 for v in ssc_thr])
+    deposit_area = fields.area_at_or_above(peak_thick, dep_thr, cell_m2)
+    ssc_area = fields.area_at_or_above(peak_ssc, ssc_thr, cell_m2)
     out = {
-        "footprint_area": ((), float((1.0 - outside).sum() * cell_m2), metric_attrs("footprint_area")),
-        "deposit_area_outside_footprint": (("deposit_threshold",), deposit,
-                                           metric_attrs("deposit_area_outside_footprint", when)),
-        "ssc_area_outside_footprint": (("ssc_threshold",), ssc, metric_attrs("ssc_area_outside_footprint", when)),
-        "mass_deposited_outside_footprint": ((), float((ds["deposit_mass"].values[k] * outside).sum() * cell_m2),
-                                             metric_attrs("mass_deposited_outside_footprint", when)),
+        "deposit_area": deposit_area,
+        "ssc_area": ssc_area,
+        "ssc_max_distance": fields.max_distance(np.stack([peak_ssc >= v for v in ssc_thr]), distance),
+        "deposit_max_distance": fields.max_distance(np.stack([peak_thick >= v for v in dep_thr]), distance),
+        "deposited_fraction_within": fields.per_mass(fields.mass_within(deposit_kg_m2, distance, limits, cell_m2),
+                                                     released),
     }
+    areas = {"deposit": deposit_area, "ssc": ssc_area}
+    if outside is not None:
+        thickness = deposit_kg_m2 / dry_density(ds)
+        areas["deposit_area_outside_footprint"] = out["deposit_area_outside_footprint"] = np.array(
+            [(outside * (thickness >= v)).sum() * cell_m2 for v in dep_thr])
+        areas["ssc_area_outside_footprint"] = out["ssc_area_outside_footprint"] = np.array(
+            [(outside * (peak_ssc >= v)).sum() * cell_m2 for v in ssc_thr])
+        out["mass_deposited_outside_footprint"] = float((deposit_kg_m2 * outside).sum() * cell_m2)
     for per, mass in (("sediment", released), ("nodule", nodules)):
-        if np.isfinite(mass):
-            for kind, dim, values in (("deposit", "deposit_threshold", deposit), ("ssc", "ssc_threshold", ssc)):
-                name = f"{kind}_area_outside_footprint_per_{per}_mass"
-                out[name] = ((dim,), fields.per_mass(values, mass), metric_attrs(name, when))
+        if not np.isfinite(mass):
+            continue
+        for kind, values in areas.items():
+            name = f"{kind}_area_per_{per}_mass" if kind in ("deposit", "ssc") else f"{kind}_per_{per}_mass"
+            out[name] = fields.per_mass(values, mass)
+    return out
+
+
+def uncertainty_attrs(name: str, units: str, n_groups: int, when: str | None = None) -> dict:
+    text = (f"standard error of {name} from the particle noise: delete-a-group jackknife over {n_groups} "
+            "independent particle groups (docs/outputs.md)")
+    return {"units": units, "long_name": text, **({"comment": when} if when else {})}
+
+
+def _uncertainties(ds, distance, outside, cell_m2, limits, released, nodules, when) -> dict:
+    """`<metric>_uncertainty` of every metric of _field_metrics, from the fields without each group."""
+    if not all(v in ds.variables for v in ("deposit_mass_without_group", "ssc_max_without_group")):
+        return {}
+    deposit = ds["deposit_mass_without_group"].transpose("group", "y", "x").values
+    ssc = ds["ssc_max_without_group"].transpose("group", "layer", "y", "x").values.max(axis=1)
+    density = dry_density(ds)
+    estimates = [_field_metrics(ds, deposit[g], deposit[g] / density, ssc[g], distance, outside, cell_m2, limits,
+                                released, nodules) for g in range(deposit.shape[0])]
+    out = {}
+    for name in estimates[0]:
+        values = np.stack([np.asarray(e[name], dtype=float) for e in estimates])
+        units = "m2" if name in ("deposit_area", "ssc_area") else METRICS[name][0]
+        out[f"{name}_uncertainty"] = (_metric_dims(name), jackknife_se(values),
+                                      uncertainty_attrs(name, units, deposit.shape[0], when))
     return out
 
 

@@ -2,7 +2,8 @@
 
 Column names carry the threshold and the unit, e.g. ``deposit_area_1mm_m2`` or
 ``deposited_fraction_within_500m``; per-tonne figures end in ``_per_t_sediment``
-or ``_per_t_nodules``.
+or ``_per_t_nodules``. Each SSC and deposit metric carries its standard error from the
+particle noise (``uncertainty``; NaN where none is known: plume.analysis.uncertainty).
 """
 from __future__ import annotations
 
@@ -21,6 +22,15 @@ class Metric:
     value: float
     units: str
     description: str
+    uncertainty: float = float("nan")  # standard error from the particle noise (same units)
+
+    def text(self, digits: int = 4) -> str:
+        """``2.4 ± 0.1`` (or the value alone when its uncertainty is unknown)."""
+        if not np.isfinite(self.value):
+            return "-"
+        if not np.isfinite(self.uncertainty):
+            return f"{self.value:.{digits}g}"
+        return f"{self.value:.{digits}g} ± {self.uncertainty:.2g}"
 
 
 def _g(value: float) -> str:
@@ -56,36 +66,42 @@ def metric_rows(ds, time_index: int = -1, distances_m=None) -> list[Metric]:
     for i, thr in enumerate(ds["deposit_threshold"].values):
         tag = f"{_g(1000.0 * thr)}mm"
         area = float(ds["deposit_area"].values[k, i])  # the accumulator's own figure
-        rows += _area_rows("deposit", tag, f"deposit >= {_g(1000.0 * thr)} mm", area, released_t, nodules_t)
+        rows += _area_rows("deposit", tag, f"deposit >= {_g(1000.0 * thr)} mm", area, released_t, nodules_t,
+                           _se(m, "deposit_area", i))
         if "deposit_area_outside_footprint" in m:
             rows += _area_rows("deposit", tag, f"deposit >= {_g(1000.0 * thr)} mm outside the swept footprint",
                                float(m["deposit_area_outside_footprint"].values[i]), released_t, nodules_t,
-                               where="_outside_footprint")
+                               _se(m, "deposit_area_outside_footprint", i), where="_outside_footprint")
         rows.append(Metric(f"deposit_max_distance_{tag}_m", float(m["deposit_max_distance"].values[i]), "m",
-                           f"largest distance from the track with deposit >= {_g(1000.0 * thr)} mm"))
+                           f"largest distance from the track with deposit >= {_g(1000.0 * thr)} mm",
+                           _se(m, "deposit_max_distance", i)))
     for i, thr in enumerate(ds["ssc_threshold"].values):
         tag = f"{_g(1000.0 * thr)}mg_l"
         label = f"near-bed SSC >= {_g(1000.0 * thr)} mg/L"
-        rows += _area_rows("ssc", tag, label, float(m["ssc_area"].values[i]), released_t, nodules_t)
+        rows += _area_rows("ssc", tag, label, float(m["ssc_area"].values[i]), released_t, nodules_t,
+                           _se(m, "ssc_area", i))
         if "ssc_area_outside_footprint" in m:
             rows += _area_rows("ssc", tag, f"{label} outside the swept footprint",
                                float(m["ssc_area_outside_footprint"].values[i]), released_t, nodules_t,
-                               where="_outside_footprint")
+                               _se(m, "ssc_area_outside_footprint", i), where="_outside_footprint")
         rows.append(Metric(f"ssc_max_distance_{tag}_m", float(m["ssc_max_distance"].values[i]), "m",
-                           f"largest distance from the track with {label}"))
+                           f"largest distance from the track with {label}", _se(m, "ssc_max_distance", i)))
         rows.append(Metric(f"ssc_exceedance_time_max_{tag}_s", _longest_exceedance(ds, k, thr), "s",
-                           f"longest time with {label} in any cell and layer"))
+                           f"longest time with {label} in any cell and layer",
+                           _se(m, "ssc_exceedance_time_longest", i)))
     if "footprint_area" in m:
         rows.append(Metric("footprint_area_m2", float(m["footprint_area"]), "m2",
-                           "seabed area swept by the collectors (tracks widened by their release width)"))
+                           "seabed area swept by the collectors (tracks widened by their release width)", 0.0))
         rows.append(Metric("mass_deposited_outside_footprint_kg", float(m["mass_deposited_outside_footprint"]), "kg",
-                           "sediment mass deposited outside the swept footprint by then"))
+                           "sediment mass deposited outside the swept footprint by then",
+                           _se(m, "mass_deposited_outside_footprint")))
     exposure = m["ssc_exposure"].values
     rows.append(Metric("ssc_exposure_max_kg_s_m3", float(exposure.max()) if exposure.size else 0.0, "kg m-3 s",
                        "largest near-bed SSC exposure (time integral) of any cell and layer"))
     for i, limit in enumerate(m["distance_limit"].values):
         rows.append(Metric(f"deposited_fraction_within_{_g(limit)}m", float(m["deposited_fraction_within"][i]), "1",
-                           f"fraction of released mass deposited within {_g(limit)} m of the track"))
+                           f"fraction of released mass deposited within {_g(limit)} m of the track",
+                           _se(m, "deposited_fraction_within", i)))
     if "deposited_fraction_within_by_class" in m:
         for c, label in enumerate(_class_labels(ds)):
             for i, limit in enumerate(m["distance_limit"].values):
@@ -130,15 +146,26 @@ def _source_rows(ds, m, k: int) -> list[Metric]:
     return rows
 
 
-def _area_rows(kind, tag, label, area, released_t, nodules_t, where: str = "") -> list[Metric]:
-    """``{kind}_area{where}_{tag}_m2`` and its per-tonne figures (``where``: e.g. ``_outside_footprint``)."""
+def _se(m, name: str, i: int | None = None) -> float:
+    """The standard error of metric `name` (element i) from the metrics dataset; NaN when unknown."""
+    var = f"{name}_uncertainty"
+    if var not in m:
+        return float("nan")
+    values = m[var].values
+    return float(values if i is None else values[i])
+
+
+def _area_rows(kind, tag, label, area, released_t, nodules_t, se=float("nan"), where: str = "") -> list[Metric]:
+    """``{kind}_area{where}_{tag}_m2`` and its per-tonne figures (``where``: e.g. ``_outside_footprint``),
+    each with its standard error `se` (m2; the masses per tonne are exact)."""
     name = f"{kind}_area{where}_{tag}_m2"
-    rows = [Metric(name, area, "m2", f"area with {label}"),
-            Metric(f"{name}_per_t_sediment", area / released_t if released_t > 0 else float("nan"),
-                   "m2 t-1", f"area with {label} per tonne of sediment released")]
+    per = (lambda v, t: v / t if t > 0 else float("nan"))
+    rows = [Metric(name, area, "m2", f"area with {label}", se),
+            Metric(f"{name}_per_t_sediment", per(area, released_t), "m2 t-1",
+                   f"area with {label} per tonne of sediment released", per(se, released_t))]
     if np.isfinite(nodules_t):
-        rows.append(Metric(f"{name}_per_t_nodules", area / nodules_t if nodules_t > 0 else float("nan"),
-                           "m2 t-1", f"area with {label} per tonne of nodules collected"))
+        rows.append(Metric(f"{name}_per_t_nodules", per(area, nodules_t), "m2 t-1",
+                           f"area with {label} per tonne of nodules collected", per(se, nodules_t)))
     return rows
 
 

@@ -1,6 +1,9 @@
 """Particles onto the output grids. Serial loops in particle order, so sums are
 bit-identical whatever the number of threads (a parallel scatter would add in
 a different order each run)."""
+import math
+
+import numpy as np
 from numba import njit
 
 from . import status as st
@@ -71,20 +74,190 @@ def bin_suspended(
     return suspended
 
 
+@njit(cache=True, inline="always")
+def particle_group(particle_id, n_groups):
+    """The independent group (0 .. n_groups - 1) of a particle: its id through the splitmix64 finaliser
+    (Steele, Lea and Flood 2014), modulo n_groups. Not the id modulo n_groups: ids follow the release
+    order, where classes and positions repeat with short periods (a 0.5/0.3/0.2 class split repeats
+    every 10 particles), and id % 8 would give some groups more of one class than others."""
+    z = np.uint64(particle_id) + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    z = z ^ (z >> np.uint64(31))
+    return int(z % np.uint64(n_groups))
+
+
 @njit(cache=True)
-def accumulate_exposure(ssc_kg_m3, thresholds_kg_m3, dt, ssc_max_kg_m3, exceedance_s):
-    """One model step of exposure: the running maximum, and dt added to the time at or above each
-    threshold, of every near-bed cell (layer, y, x). One serial pass, in cell order."""
-    n_layers, ny, nx = ssc_kg_m3.shape
-    n_thresholds = thresholds_kg_m3.size
-    for k in range(n_layers):
-        for j in range(ny):
-            for i in range(nx):
-                c = ssc_kg_m3[k, j, i]
-                if c <= 0.0:
+def book_group_deposits(x, y, status, mass_kg, particle_id, n_released, x_min, y_min, resolution, deposit_kg):
+    """Add this step's deposits (status JUST_DEPOSITED, before book_boundary_events marks them done) into
+    deposit_kg (group, ny, nx) by particle group (particle_group). Serial, in particle order."""
+    n_groups, ny, nx = deposit_kg.shape
+    for p in range(n_released):
+        if status[p] == st.JUST_DEPOSITED:
+            i = cell_index(x[p], x_min, resolution, nx)
+            j = cell_index(y[p], y_min, resolution, ny)
+            deposit_kg[particle_group(particle_id[p], n_groups), j, i] += mass_kg[p]
+
+
+@njit(cache=True)
+def _expose(c, thresholds_kg_m3, dt, ssc_max_kg_m3, exceedance_s, k, j, i):
+    """One cell's running maximum and time at or above each threshold (exceedance_s: threshold, layer, y, x)."""
+    if c <= 0.0:
+        return
+    if c > ssc_max_kg_m3[k, j, i]:
+        ssc_max_kg_m3[k, j, i] = c
+    for n in range(thresholds_kg_m3.size):
+        if c >= thresholds_kg_m3[n]:
+            exceedance_s[n, k, j, i] += dt
+
+
+# near-bed SSC estimators (output.ssc_estimator)
+HISTOGRAM = 0
+KDE = 1
+
+
+BIWEIGHT_HALF_WIDTH = math.sqrt(7.0)  # the biweight kernel's half-width in standard deviations
+
+
+@njit(cache=True, inline="always")
+def _biweight_cdf(u):
+    """Cumulative distribution of the biweight (quartic) kernel 15/16 (1 - u^2)^2 on [-1, 1]."""
+    if u <= -1.0:
+        return 0.0
+    if u >= 1.0:
+        return 1.0
+    u2 = u * u
+    return 0.5 + 0.9375 * u * (1.0 - u2 * (2.0 / 3.0 - u2 / 5.0))
+
+
+@njit(cache=True)
+def _axis_weights(coord, origin, spacing, n, h, w):
+    """Cell integrals of a biweight kernel of standard deviation h (half-width sqrt(7) h, Silverman 1986)
+    centred at coord over the cells it reaches inside the grid, normalised to sum to 1 (the kernel cut
+    at the grid's edge gives its mass to the cells inside). Writes w[0:count]; returns (first cell,
+    count)."""
+    c = cell_index(coord, origin, spacing, n)
+    half_width = BIWEIGHT_HALF_WIDTH * h
+    reach = int(math.ceil(half_width / spacing))
+    i0 = max(c - reach, 0)
+    i1 = min(c + reach, n - 1)
+    inv = 1.0 / half_width
+    lower = _biweight_cdf((origin + i0 * spacing - coord) * inv)
+    total = 0.0
+    for i in range(i0, i1 + 1):
+        upper = _biweight_cdf((origin + (i + 1) * spacing - coord) * inv)
+        w[i - i0] = upper - lower
+        total += w[i - i0]
+        lower = upper
+    for i in range(i1 - i0 + 1):
+        w[i] /= total  # total > 0: the particle's own cell holds part of the kernel
+    return i0, i1 - i0 + 1
+
+
+@njit(cache=True)
+def kde_bandwidth_m(count_in_cell, resolution, target_count, h_min_cells, h_max_cells):
+    """Sample-point adaptive bandwidth (Abramson 1982; Pedretti and Fernandez-Garcia 2013): wide where
+    particles are few, narrow where they are many. The kernel's standard deviation h is chosen so that
+    a disc of radius h holds about target_count particles at the density of the particle's own cell
+    (count_in_cell particles of its mass), h = resolution sqrt(target / (pi count)), within
+    [h_min, h_max] cells."""
+    h = resolution * math.sqrt(target_count / (math.pi * max(count_in_cell, 1.0)))
+    return min(max(h, h_min_cells * resolution), h_max_cells * resolution)
+
+
+@njit(cache=True)
+def accumulate_exposure_sparse(
+    x, y, z, status, mass_kg, particle_id, n_released, seabed, x_min, y_min, resolution, layer_bounds_m,
+    inv_volume_m3, thresholds_kg_m3, dt, total, by_group, touched, ssc_max_kg_m3, exceedance_s,
+    ssc_max_without_kg_m3, exceedance_without_s, estimator, kde_params, pilot, pilot_touched, snapshot,
+):
+    """One model step of near-bed exposure, in O(particles): estimate the near-bed SSC of the suspended
+    particles (total and per group, particle_group) into the scratch arrays total (layer, y, x) and
+    by_group (group, layer, y, x), which must be zero on entry; then, in the cells they touched only
+    (listed in `touched`, in particle order), update the running maximum and the time at or above each
+    threshold of the full estimate and of each delete-a-group estimate (the concentration without group
+    g, scaled by G / (G - 1)), copy the full estimate into `snapshot` when it has cells, and zero the
+    scratch cells again. Serial loops, so the result is bit-identical whatever the thread count.
+
+    estimator HISTOGRAM: each particle's mass in its cell. KDE: spread over the cells around it with a
+    biweight kernel (horizontal; the layer is the particle's own height above the local bed, so mass is
+    conserved over a sloping bed) of the adaptive bandwidth kde_bandwidth_m from the particle count of
+    its cell (a first histogram pass into `pilot`); kde_params = (target count, h_min cells, h_max cells).
+    ssc_max_without (group, layer, y, x), exceedance_without (group, threshold, layer, y, x).
+    Returns the number of cells touched."""
+    n_layers, ny, nx = total.shape
+    n_groups = by_group.shape[0]
+    target, h_min, h_max = kde_params[0], kde_params[1], kde_params[2]
+    n_pilot = 0
+    # each particle's near-bed layer (-1: suspended above the layers, or not suspended), found once
+    layer = np.full(n_released, -1, dtype=np.int32)
+    for p in range(n_released):
+        if status[p] != st.ACTIVE:
+            continue
+        height = z[p] + seabed_depth(seabed, x[p], y[p])
+        if layer_bounds_m[0] <= height < layer_bounds_m[n_layers]:
+            layer[p], _ = irregular_index(height, layer_bounds_m)
+    if estimator == KDE:
+        for p in range(n_released):
+            k = layer[p]
+            if k < 0:
+                continue
+            i = cell_index(x[p], x_min, resolution, nx)
+            j = cell_index(y[p], y_min, resolution, ny)
+            if pilot[k, j, i] == 0.0:
+                pilot_touched[n_pilot] = (k * ny + j) * nx + i
+                n_pilot += 1
+            pilot[k, j, i] += mass_kg[p]
+    reach = int(math.ceil(BIWEIGHT_HALF_WIDTH * h_max)) + 1
+    wx = np.zeros(2 * reach + 1)
+    wy = np.zeros(2 * reach + 1)
+    n_touched = 0
+    for p in range(n_released):
+        k = layer[p]
+        if k < 0:
+            continue
+        g = particle_group(particle_id[p], n_groups)
+        c = mass_kg[p] * inv_volume_m3[k]
+        if estimator == KDE:
+            i = cell_index(x[p], x_min, resolution, nx)
+            j = cell_index(y[p], y_min, resolution, ny)
+            h = kde_bandwidth_m(pilot[k, j, i] / mass_kg[p], resolution, target, h_min, h_max)
+            i0, ni = _axis_weights(x[p], x_min, resolution, nx, h, wx)
+            j0, nj = _axis_weights(y[p], y_min, resolution, ny, h, wy)
+        else:
+            i0, ni = cell_index(x[p], x_min, resolution, nx), 1
+            j0, nj = cell_index(y[p], y_min, resolution, ny), 1
+            wx[0] = 1.0
+            wy[0] = 1.0
+        for jj in range(nj):
+            for ii in range(ni):
+                w = wx[ii] * wy[jj]
+                if w <= 0.0:
                     continue
-                if c > ssc_max_kg_m3[k, j, i]:
-                    ssc_max_kg_m3[k, j, i] = c
-                for n in range(n_thresholds):
-                    if c >= thresholds_kg_m3[n]:
-                        exceedance_s[n, k, j, i] += dt
+                j = j0 + jj
+                i = i0 + ii
+                if total[k, j, i] == 0.0:
+                    touched[n_touched] = (k * ny + j) * nx + i
+                    n_touched += 1
+                total[k, j, i] += c * w
+                by_group[g, k, j, i] += c * w
+    for t in range(n_pilot):
+        flat = pilot_touched[t]
+        pilot[flat // (ny * nx), (flat // nx) % ny, flat % nx] = 0.0
+    scale = n_groups / (n_groups - 1.0)
+    keep = snapshot.shape[0] > 0
+    for t in range(n_touched):
+        flat = touched[t]
+        k = flat // (ny * nx)
+        j = (flat // nx) % ny
+        i = flat % nx
+        c = total[k, j, i]
+        if keep:
+            snapshot[k, j, i] = c
+        _expose(c, thresholds_kg_m3, dt, ssc_max_kg_m3, exceedance_s, k, j, i)
+        for g in range(n_groups):
+            _expose((c - by_group[g, k, j, i]) * scale, thresholds_kg_m3, dt, ssc_max_without_kg_m3[g],
+                    exceedance_without_s[g], k, j, i)
+            by_group[g, k, j, i] = 0.0
+        total[k, j, i] = 0.0
+    return n_touched

@@ -1,6 +1,7 @@
 """Scenario models of the numerics and output: particles, grid, thresholds, output files."""
 import math
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, StrictBool, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -14,6 +15,11 @@ class ParticlesSpec(_Model):
 
     count: integer(ge=1, le=100_000_000) = Field(description="Number of particles released over the whole run.")
     seed: integer(ge=0, le=2**63 - 1) = Field(0, description="Random seed; the same seed gives the same run.")
+    # independent particle groups (particle_id % groups): the spread of each metric across them gives its
+    # statistical uncertainty (delete-a-group jackknife; docs/outputs.md)
+    groups: integer(ge=2, le=64) = Field(
+        8, description="Independent particle groups (particle id modulo groups) whose spread gives every SSC and "
+                       "deposit metric its statistical uncertainty.")
 
 
 class GridSpec(_Model):
@@ -126,6 +132,10 @@ class OutputSpec(_Model):
     maps: StrictBool = Field(False, description="Also draw maps of the results.")
     # also write deposit_mass_by_class (time, sediment_class, y, x) and the per-class metrics
     per_class: StrictBool = Field(False, description="Also write deposit_mass_by_class and the per-class metrics.")
+    # how particles become near-bed SSC (snapshots, ssc_max, exceedance times): docs/outputs.md
+    ssc_estimator: Literal["kde", "histogram"] = Field(
+        "kde", description="Near-bed SSC estimator: kde (adaptive biweight kernels, Abramson 1982; Pedretti and "
+                           "Fernandez-Garcia 2013) or histogram (each particle's mass in its cell).")
 
     @field_validator("metric_distances_m")
     @classmethod

@@ -1,0 +1,95 @@
+"""Convergence of the threshold areas with the particle count: N, 2N, 4N, 8N particles per config.
+
+    python benchmarks/convergence.py                                   # default.yaml and narrow_slow.yaml
+    python benchmarks/convergence.py configs/default.yaml --base 25000 \\
+        --set time.duration_h=12 --set sources[0].stop_h=12 --set sources[1].stop_h=12
+
+For each config and particle count it runs the scenario (no files written) and prints every threshold
+area (deposit and near-bed SSC) with its standard error from the particle groups (docs/outputs.md),
+the run's wall time, and, for 4N and 8N, the change from N and 2N (the particle count times four): the
+issue's aim is every area changing by less than 5 %. --set shortens runs to keep them feasible; the
+README's "Convergence" section says what was run and on what machine. Keep 8N at or below 2e5 particles
+on a shared 2-core machine.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from plume.analysis import metric_rows  # noqa: E402
+from plume.output import build_dataset  # noqa: E402
+from plume.scenario import load_scenario  # noqa: E402
+from plume.solver import Simulation  # noqa: E402
+
+AREA = re.compile(r"^(deposit|ssc)_area_([0-9.e+-]+)(mm|mg_l)_m2$")
+DEFAULT_CONFIGS = {
+    "configs/default.yaml": ["time.duration_h=12", "sources[0].stop_h=12", "sources[1].stop_h=12"],
+    "configs/collectors/narrow_slow.yaml": ["time.duration_h=12", "sources[0].stop_h=12"],
+}
+
+
+def areas(scenario) -> tuple[dict, float]:
+    """Every threshold area (m2) with its standard error, and the wall time (s) of the run."""
+    started = time.perf_counter()
+    sim = Simulation(scenario)
+    sim.run()
+    rows = metric_rows(build_dataset(sim))
+    wall = time.perf_counter() - started
+    return {m.name: (m.value, m.uncertainty) for m in rows if AREA.match(m.name)}, wall
+
+
+def label(name: str) -> str:
+    kind, value, unit = AREA.match(name).groups()
+    return f"{'deposit' if kind == 'deposit' else 'SSC'} ≥ {value} {'mm' if unit == 'mm' else 'mg/L'}"
+
+
+def table(config: str, counts: list[int], results: list[tuple[dict, float]]) -> str:
+    names = list(results[0][0])
+    head = ["N", "wall (s)"] + [f"{label(n)} (km²)" for n in names]
+    lines = [f"\n{config}", "| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
+    for n, (values, wall) in zip(counts, results):
+        cells = [f"{v / 1e6:.4g} ± {se / 1e6:.2g}" for v, se in (values[k] for k in names)]
+        lines.append(f"| {n:,} | {wall:.0f} | " + " | ".join(cells) + " |")
+    for i in range(2, len(counts)):  # times four: 4N against N, 8N against 2N
+        changes = []
+        for k in names:
+            before, after = results[i - 2][0][k][0], results[i][0][k][0]
+            changes.append(f"{100.0 * (after - before) / before:+.1f} %" if before > 0 else "-")
+        lines.append(f"| {counts[i - 2]:,} → {counts[i]:,} | | " + " | ".join(changes) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("configs", nargs="*", help="scenario files (default: default.yaml and narrow_slow.yaml, "
+                                                   "shortened to 12 h)")
+    parser.add_argument("--base", type=int, default=25000, help="N, the smallest particle count (default 25000)")
+    parser.add_argument("--set", dest="settings", action="append", default=None, metavar="KEY.PATH=VALUE",
+                        help="override a scenario key in every config (as plume run --set)")
+    args = parser.parse_args()
+    configs = {c: args.settings or [] for c in args.configs} if args.configs else \
+        {str(HERE.parent / c): s + (args.settings or []) for c, s in DEFAULT_CONFIGS.items()}
+    counts = [args.base * k for k in (1, 2, 4, 8)]
+    print(f"plume convergence: N = {counts}; {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.1f} at the start")
+    for config, settings in configs.items():
+        base = load_scenario(Path(config), settings)
+        print(f"{config}: --set {' '.join(settings) or '(none)'}; estimator {base.output.ssc_estimator}, "
+              f"{base.particles.groups} groups", flush=True)
+        results = []
+        for n in counts:
+            results.append(areas(base.with_overrides(particles=n, seed=None, output_directory=None)))
+            print(f"  N = {n:,}: {results[-1][1]:.0f} s", flush=True)
+        print(table(config, counts, results), flush=True)
+
+
+if __name__ == "__main__":
+    main()

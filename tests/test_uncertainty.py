@@ -1,0 +1,75 @@
+"""Every SSC and deposit metric carries a standard error from independent particle groups (delete-a-group
+jackknife, plume.analysis.uncertainty): it must cover the true value in about the stated share of runs."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import make_scenario
+from scipy.special import erf
+
+from plume.analysis import metric_rows
+from plume.analysis.uncertainty import differ, jackknife_se
+from plume.output import build_dataset
+from plume.solver import Simulation
+
+K_M2_S = 0.5  # horizontal diffusivity
+HEIGHT_M = 5.1  # release height above the bed
+W_M_S = 0.01  # settling velocity
+CELL_M = 10.0
+RADIUS_M = 20.0
+
+
+def test_the_jackknife_of_a_linear_metric_is_the_batch_means_standard_error():
+    """For a mean (linear in the field) the delete-a-group jackknife equals std over groups / sqrt(G)."""
+    groups = np.random.default_rng(3).normal(size=(8, 5))
+    without = (groups.sum(axis=0) - groups) / 7.0
+    np.testing.assert_allclose(jackknife_se(without), groups.std(axis=0, ddof=1) / np.sqrt(8), rtol=1e-12)
+    assert differ(10.0, 1.0, 13.0, 1.0) and not differ(10.0, 1.0, 12.0, 1.0)
+    assert differ(10.0, float("nan"), 13.0, 1.0) is None
+
+
+def _cloud(seed: int, tmp_path):
+    """A 1 kg point release 5.1 m above a flat bed, settling at 1 cm/s through horizontal diffusion
+    K = 0.5 m2/s: it lands after T = 510 s as a Gaussian of variance 2 K T on each axis."""
+    return make_scenario(
+        tmp_path, time={"duration_h": 0.2, "step_s": 5, "output_every_s": 720},
+        turbulence={"horizontal_m2_s": K_M2_S, "vertical": {"profile": "constant", "value_m2_s": 0.0}},
+        sediment={"classes": [{"name": "only", "mass_fraction": 1.0, "settling_m_s": W_M_S}],
+                  "deposition": {"condition": "absorbing"}},
+        sources=[{"kind": "discharge", "name": "point", "position_m": [0.0, 0.0], "height_above_bed_m": HEIGHT_M,
+                  "mass_kg": 1.0, "start_h": 0}],
+        grid={"resolution_m": CELL_M, "extent_m": [-200, 200, -200, 200], "layers_above_bed_m": [0, 1, 2]},
+        particles={"count": 1000, "seed": seed, "groups": 8},
+        output={"directory": "out", "metric_distances_m": [RADIUS_M]})
+
+
+def _true_fraction_within(radius_m: float) -> float:
+    """The share of a centred Gaussian (variance 2 K T per axis) that lands in cells whose centre lies
+    within the radius of the release point: the metric's own rule, integrated exactly over each cell."""
+    sigma = np.sqrt(2.0 * K_M2_S * HEIGHT_M / W_M_S)
+    edges = np.arange(-200.0, 200.0 + CELL_M, CELL_M)
+    share = np.diff(0.5 * (1.0 + erf(edges / (sigma * np.sqrt(2.0)))))  # per cell along one axis
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    inside = np.hypot(*np.meshgrid(centres, centres)) <= radius_m
+    return float((np.outer(share, share) * inside).sum())
+
+
+@pytest.mark.slow
+def test_the_uncertainty_covers_the_true_deposited_fraction_in_the_stated_share_of_runs(tmp_path):
+    """20 seeds: the true fraction lies within 2 standard errors in about 95 % of runs, and the mean
+    standard error matches the spread of the estimates across seeds."""
+    truth = _true_fraction_within(RADIUS_M)
+    name = f"deposited_fraction_within_{RADIUS_M:g}m"
+    values, errors = [], []
+    for seed in range(20):
+        sim = Simulation(_cloud(seed, tmp_path))
+        sim.run()
+        row = next(m for m in metric_rows(build_dataset(sim)) if m.name == name)
+        values.append(row.value)
+        errors.append(row.uncertainty)
+    values, errors = np.array(values), np.array(errors)
+    assert np.all(np.isfinite(errors)) and np.all(errors > 0)
+    covered = np.abs(values - truth) <= 2.0 * errors
+    assert covered.sum() >= 16  # 95 % of 20 is 19; 16 or fewer has a chance below 2 % if it is right
+    spread = values.std(ddof=1)
+    assert 0.6 < errors.mean() / spread < 1.6  # the stated error is the real one (20 seeds: +-25 %)
