@@ -54,11 +54,14 @@ def _fail(message: str, status: int = EXIT_BAD_INPUT) -> None:
 
 
 def _what_was_written() -> str:
+    from . import checkpoint
     from .resultset import committed
 
+    kept = ("" if checkpoint.last_saved is None or not checkpoint.last_saved.exists() else
+            f"; the checkpoint {checkpoint.last_saved} is kept: plume run --resume continues from it")
     if not committed:
-        return "nothing was written (earlier results are unchanged)"
-    return "already written: " + ", ".join(str(p) for p in committed)
+        return "nothing was written (earlier results are unchanged)" + kept
+    return "already written: " + ", ".join(str(p) for p in committed) + kept
 
 
 def reports_bad_input(command):
@@ -67,11 +70,12 @@ def reports_bad_input(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from . import resultset
+        from . import checkpoint, resultset
         from .output import source_date_epoch
         from .signals import exit_status, handle_sigterm_like_ctrl_c
 
         resultset.committed.clear()
+        checkpoint.last_saved = None
         handle_sigterm_like_ctrl_c()
         try:
             source_date_epoch()  # refused now, not after the whole run
@@ -161,6 +165,9 @@ def run_command(
     settings: Optional[list[str]] = typer.Option(None, "--set", metavar="KEY.PATH=VALUE", help=_SET_HELP),
     overlay_label: Optional[str] = typer.Option(None, "--overlay-label", metavar="PROPERTY",
                                                 help=_LABEL_HELP + " For output.overlays, with output.maps."),
+    resume: bool = typer.Option(False, "--resume",
+                                help="Continue from the last checkpoint (output.checkpoint_every_h) of this "
+                                     "scenario, if there is one; the result is the same as an uninterrupted run's."),
 ):
     """Run a scenario: write <output.directory>/<name>.nc, its metrics (CSV, JSON) and, when asked,
     trajectories and maps."""
@@ -188,7 +195,7 @@ def run_command(
     with registered() as shared:  # other plume runs see this one while it runs, and share the cores
         chosen = threads if threads is not None else min(shared, numba.config.NUMBA_NUM_THREADS)
         result = run(scenario, progress=not quiet, threads=chosen,
-                     also_write=draw_maps if scenario.output.maps else None)
+                     also_write=draw_maps if scenario.output.maps else None, resume=resume)
     for line in summary_lines(result):
         typer.echo(line)
     for path in maps:

@@ -281,13 +281,27 @@ class Simulation:
         self.budget.record(output_index, suspended, n,
                            self.by_source(p.source_index[:n][in_water], p.mass_kg[:n][in_water]))
 
-    def run(self, progress: bool = False) -> None:
-        bar = tqdm(total=self.n_steps, unit="step", disable=None if progress else True, desc=self.scenario.name,
-                   dynamic_ncols=True)
+    def run(self, progress: bool = False, checkpoint: Path | None = None, resume: bool = False) -> None:
+        """Run to the end. With `checkpoint` (a path), save the state there every
+        output.checkpoint_every_h of model time; with `resume`, continue from the state saved there
+        (when there is one)."""
+        from . import checkpoint as saved
+
+        first = 0
+        if resume and checkpoint is not None and Path(checkpoint).exists():
+            first = saved.restore(self, checkpoint)
+        self.resumed_at_step = first
+        self.particle_steps_at_start = self.particle_steps
+        every_h = self.scenario.output.checkpoint_every_h
+        every = max(int(round(every_h * 3600.0 / self.dt_s)), 1) if checkpoint is not None and every_h else 0
+        bar = tqdm(total=self.n_steps, initial=first, unit="step", disable=None if progress else True,
+                   desc=self.scenario.name, dynamic_ncols=True)
         with bar:
             if progress:
                 self.compile(announce=lambda: tqdm.write(COMPILE_NOTICE, file=sys.stderr))
-            for n in range(self.n_steps + 1):
+            for n in range(first, self.n_steps + 1):
+                if every and n > first and n % every == 0 and n < self.n_steps:
+                    saved.save(self, n, checkpoint)  # the state before step n: a resume starts here
                 self.release_due(n * self.dt_s)
                 if n % self.steps_per_output == 0:
                     self.record(n // self.steps_per_output)
@@ -313,11 +327,14 @@ class RunResult:
 
 
 def run(scenario, *, progress: bool = False, write: bool = True, threads: int | None = None,
-        also_write=None) -> RunResult:
+        also_write=None, resume: bool = False) -> RunResult:
     """Run a validated scenario; returns the dataset (and writes `<output.directory>/<name>.nc`).
 
     The result set (the .nc, metrics, trajectories, and whatever `also_write(dataset, staged_nc_path)`
-    writes beside the staged .nc, such as the maps) is written as a unit: see plume.resultset."""
+    writes beside the staged .nc, such as the maps) is written as a unit: see plume.resultset.
+    With output.checkpoint_every_h the run saves checkpoints beside it (plume.checkpoint), and with
+    `resume` it continues from the last one; the checkpoint is removed once the result set is in."""
+    from .checkpoint import checkpoint_path
     from .output import build_dataset, maps_folder_name, result_files, write_dataset
     from .resultset import check_targets
 
@@ -329,7 +346,8 @@ def run(scenario, *, progress: bool = False, write: bool = True, threads: int | 
         check_targets(path.parent, files, folders)  # fail before the run, not after it
     started = wallclock.perf_counter()
     simulation = Simulation(scenario)
-    simulation.run(progress=progress)
+    checkpoint = checkpoint_path(path) if write else None
+    simulation.run(progress=progress, checkpoint=checkpoint, resume=resume)
     dataset = build_dataset(simulation)
     if write:
         from .output import write_metrics
@@ -347,6 +365,7 @@ def run(scenario, *, progress: bool = False, write: bool = True, threads: int | 
                                               _trajectory_attrs(dataset.attrs))
             if also_write is not None:
                 also_write(dataset, nc)
+        checkpoint.unlink(missing_ok=True)  # the result is in: nothing left to resume
     return RunResult(scenario, simulation, dataset, path if write else None, wallclock.perf_counter() - started)
 
 

@@ -14,9 +14,10 @@ def speed_line(sim, wall_time_s: float) -> str:
     not particles x steps) per second of the whole run's wall time (setup and output included)."""
     import numba
 
-    rate = sim.particle_steps / wall_time_s if wall_time_s > 0 else float("nan")
+    taken = sim.particle_steps - getattr(sim, "particle_steps_at_start", 0)  # this process's part of a resumed run
+    rate = taken / wall_time_s if wall_time_s > 0 else float("nan")
     return (f"  {sim.particles_released} particles, {sim.n_steps} steps, {numba.get_num_threads()} threads, "
-            f"{wall_time_s:.1f} s wall: {sim.particle_steps:.3g} particle-steps taken (particles in the "
+            f"{wall_time_s:.1f} s wall: {taken:.3g} particle-steps taken (particles in the "
             f"water at each step), {rate:.3g} per wall second")
 
 
@@ -68,6 +69,9 @@ def summary_lines(result) -> list[str]:
     sim = result.simulation
     released = float(ds.mass_released[-1])
     lines = [f"plume run '{result.scenario.name}': {result.scenario.display_title}"]
+    if getattr(sim, "resumed_at_step", 0):
+        lines.append(f"  resumed from its checkpoint at step {sim.resumed_at_step} "
+                     f"({sim.resumed_at_step * sim.dt_s / 3600.0:g} h into the run)")
     for name in ("released", "suspended", "deposited", "exited"):
         value = float(ds[f"mass_{name}"][-1])
         lines.append(f"  mass {name:<10} {value:14.6g} kg  {_share(value, released)}")

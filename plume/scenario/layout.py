@@ -136,6 +136,11 @@ class OutputSpec(_Model):
     ssc_estimator: Literal["kde", "histogram"] = Field(
         "kde", description="Near-bed SSC estimator: kde (adaptive biweight kernels, Abramson 1982; Pedretti and "
                            "Fernandez-Garcia 2013) or histogram (each particle's mass in its cell).")
+    # a long run saves its state every this many hours of model time; `plume run --resume` continues
+    # from the last checkpoint (plume.checkpoint)
+    checkpoint_every_h: num(gt=0, le=1e5) | None = Field(
+        None, description="Save a checkpoint (<name>.checkpoint beside the result) every this many hours of model "
+                          "time, for plume run --resume; null: no checkpoints.")
 
     @field_validator("metric_distances_m")
     @classmethod
