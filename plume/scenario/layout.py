@@ -138,7 +138,7 @@ class OutputSpec(_Model):
                            "Fernandez-Garcia 2013) or histogram (each particle's mass in its cell).")
     # a long run saves its state every this many hours of model time; `plume run --resume` continues
     # from the last checkpoint (plume.checkpoint)
-    checkpoint_every_h: num(gt=0, le=1e5) | None = Field(
+    checkpoint_every_h: num(gt=0, le=100_000) | None = Field(
         None, description="Save a checkpoint (<name>.checkpoint beside the result) every this many hours of model "
                           "time, for plume run --resume; null: no checkpoints.")
 
