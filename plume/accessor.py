@@ -166,9 +166,9 @@ class PlumeAccessor:
 
 def _near(geom, lon0: float):
     """The geometry shifted by whole turns of longitude to the site's side of the date line."""
-    from .maps.overlays import _near_site
+    from .maps.overlays import near_site
 
-    return _near_site(geom, lon0)
+    return near_site(geom, lon0)
 
 
 def _areas(area) -> tuple[list[str], list]:

@@ -14,10 +14,11 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from plume.environment.bathymetry import READ_ERRORS, fail, open_netcdf
-from plume.environment.currents_file import (_iso, _time_dim, _utc64, ascending_levels, time_window, to_m_s,
-                                            velocity_variable)
+from plume.environment.currents_file import velocity_variable
 from plume.environment.fields import CurrentGrid
+from plume.environment.netcdf import (
+    READ_ERRORS, ascending_levels, fail, iso_time, open_netcdf, time_dimension, time_window, to_m_s, utc64,
+)
 
 K = "currents"
 _NAMES = {"u": ("u", "east", "uo"), "v": ("v", "north", "vo")}
@@ -41,7 +42,7 @@ def _fill_profiles(path, a, name, z, times):
     for t in range(a.shape[0]):
         valid = ~np.isnan(a[t])
         if not valid.any():
-            fail(K, path, f"'{name}' has no valid bin in the profile at {_iso(times[t])}; every "
+            fail(K, path, f"'{name}' has no valid bin in the profile at {iso_time(times[t])}; every "
                  "profile inside the run needs at least one valid bin")
         if not valid.all():
             zv = z[valid]
@@ -55,8 +56,8 @@ def _fill_profiles(path, a, name, z, times):
 
 def currents_from_adcp(path, start: datetime, duration_s: float, variables: dict | None = None) -> CurrentGrid:
     """The ADCP profile time series over the run as a one-node CurrentGrid of heights above the bed."""
-    t_start = _utc64(start)
-    t_end = _utc64(start + timedelta(seconds=float(duration_s)))
+    t_start = utc64(start)
+    t_end = utc64(start + timedelta(seconds=float(duration_s)))
     ds = open_netcdf(K, path, decode_times=False)
     try:
         with ds:
@@ -65,7 +66,7 @@ def currents_from_adcp(path, start: datetime, duration_s: float, variables: dict
             if dict(ds[names["v"]].sizes) != dict(u.sizes):
                 fail(K, path, f"v '{names['v']}' has dimensions {dict(ds[names['v']].sizes)} "
                      f"but u '{names['u']}' has {dict(u.sizes)}; expected the same (time, height)")
-            tdim = _time_dim(ds, list(u.dims))
+            tdim = time_dimension(ds, list(u.dims))
             if tdim is None:
                 fail(K, path, f"'{names['u']}' has dimensions {u.dims} but no time dimension; "
                      "expected a time axis with CF units covering the run")

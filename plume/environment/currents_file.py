@@ -10,13 +10,13 @@ model domain of tens of kilometres.
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import numpy as np
-import xarray as xr
 
-from plume.environment.bathymetry import (
-    READ_ERRORS, bilinear, extent_lonlat, fail, find_lonlat, lon180, lonlat_window, open_netcdf,
+from plume.environment.netcdf import (
+    READ_ERRORS, ascending_levels, bilinear, extent_lonlat, fail, find_lonlat, iso_time, lon180, lonlat_window,
+    open_netcdf, time_dimension, time_window, to_m_s, utc64,
 )
 from plume.environment.fields import CurrentGrid
 
@@ -24,22 +24,14 @@ K = "currents"
 _STD = {"u": "eastward_sea_water_velocity", "v": "northward_sea_water_velocity",
         "w": "upward_sea_water_velocity"}  # exact: baroclinic_* / surface_* variants are not used
 _NAMES = {"u": ("uo", "water_u", "u"), "v": ("vo", "water_v", "v"), "w": ("wo", "water_w", "w")}
-_TIME_NAMES = ("time", "t", "ocean_time", "time_counter", "mt")
 _DEPTH_NAMES = ("depth", "deptht", "depthu", "depthv", "depthw", "depth_below_sea")
 _UP_NAMES = ("z", "elevation", "height", "altitude")
 _EARTH_RADIUS_M = 6371000.0
 _MAX_SPEED_M_S = 10.0  # anything faster is an unflagged fill value, not an ocean current
 
 
-def _iso(t) -> str:
-    s = str(np.datetime_as_string(np.datetime64(t, "s"), unit="s"))
-    return s[:-3] if s.endswith(":00") else s
 
 
-def _utc64(t: datetime) -> np.datetime64:
-    if t.tzinfo is not None:
-        t = t.astimezone(timezone.utc).replace(tzinfo=None)
-    return np.datetime64(t, "ns")
 
 
 def velocity_variable(path, ds, key, variables, common_names=None):
@@ -66,15 +58,6 @@ def velocity_variable(path, ds, key, variables, common_names=None):
          f"currents.variables: {{{key}: NAME}}")
 
 
-def _time_dim(ds, dims):
-    for d in dims:
-        if d not in ds.variables:
-            continue
-        a = ds[d].attrs
-        if (" since " in str(a.get("units", "")) or str(a.get("standard_name", "")) == "time"
-                or str(a.get("axis", "")).upper() == "T" or str(d).lower() in _TIME_NAMES):
-            return d
-    return None
 
 
 def _vertical_sign(path, ds, d):
@@ -97,37 +80,8 @@ def _vertical_sign(path, ds, d):
     return None
 
 
-def _decode_times(path, ds, tdim) -> np.ndarray:
-    try:
-        t = xr.decode_cf(xr.Dataset(coords={tdim: ds[tdim].variable}))[tdim].values
-        if t.dtype == object:  # cftime (non-standard calendar): read the calendar dates as UTC
-            t = np.array([np.datetime64(c.isoformat(), "ns") for c in t])
-    except (ValueError, TypeError, OverflowError) as e:
-        fail(K, path, f"cannot decode time '{tdim}' ({str(e).splitlines()[0][:160]}); expected "
-             "CF units like 'hours since 2026-01-01'")
-    if not np.issubdtype(t.dtype, np.datetime64):
-        fail(K, path, f"time '{tdim}' has no CF units (units: "
-             f"{ds[tdim].attrs.get('units', 'none')!r}); expected e.g. 'hours since 2026-01-01'")
-    return t.astype("datetime64[ns]")
 
 
-def to_m_s(kind, path, name, units, values: np.ndarray) -> np.ndarray:
-    """Velocities in m/s, converted with cf-units (UDUNITS-2) from any speed unit: m s-1, cm/s,
-    mm s-1, knots, ...; no units attribute means m/s (the CF default for velocities in practice);
-    anything that is not a speed is refused by name."""
-    text = str(units).strip() if units is not None else ""
-    if not text or text.lower() in ("m s-1", "m/s", "m s^-1", "meter second-1", "meters per second"):
-        return values
-    import cf_units
-
-    try:
-        unit = cf_units.Unit(text)
-    except (ValueError, TypeError):
-        unit = None
-    if unit is None or unit.is_unknown() or not unit.is_convertible("m s-1"):
-        fail(kind, path, f"'{name}' has units {text!r}, which is not a speed plume can convert; expected "
-             "m s-1, cm s-1, mm s-1 or knots")
-    return np.asarray(unit.convert(values, "m s-1"), dtype=np.float64)
 
 
 MAX_GAP_TO_BED_M = 100.0  # a deepest level further above the seabed than this does not give the bed flow
@@ -163,7 +117,7 @@ def _fill_columns(path, a, name, win, times):
     if bad.size:
         t, j, i = bad[0]
         fail(K, path, f"'{name}' has no valid value in the column at lon {lon180(win.lon[i]):.4f}"
-             f" lat {win.lat[j]:.4f} at {_iso(times[t])}; land or missing data is not "
+             f" lat {win.lat[j]:.4f} at {iso_time(times[t])}; land or missing data is not "
              "supported inside the model domain")
     if np.nanmax(np.abs(a)) > _MAX_SPEED_M_S:
         fail(K, path, f"'{name}' reaches {float(np.nanmax(np.abs(a))):g} m/s in the window; "
@@ -171,40 +125,15 @@ def _fill_columns(path, a, name, win, times):
     return a
 
 
-def ascending_levels(kind, path, label: str, levels: np.ndarray, arrays: dict, expected: str):
-    """Levels made increasing, with the arrays' axis 1 flipped to match; one-line error if not monotonic."""
-    d = np.diff(levels)
-    if not (np.all(d > 0) or np.all(d < 0)):
-        fail(kind, path, f"{label} is not strictly monotonic; expected {expected}")
-    if d.size and d[0] < 0:
-        return levels[::-1], {k: a[:, ::-1] for k, a in arrays.items()}
-    return levels, arrays
 
 
-def time_window(kind, path, ds, tdim, t_start, t_end, records: str):
-    """Decoded times and the indices [i0, i1] of the records bracketing [t_start, t_end]; one-line errors."""
-    times = _decode_times(path, ds, tdim)
-    if times.size < 2:
-        fail(kind, path, f"time '{tdim}' has {times.size} value(s); expected at least two "
-             f"{records} bracketing the run")
-    if np.any(np.diff(times) <= np.timedelta64(0, "ns")):
-        fail(kind, path, f"time '{tdim}' is not strictly increasing; expected {records} "
-             "in increasing order")
-    if times[0] > t_start or times[-1] < t_end:
-        fail(kind, path, f"time covers {_iso(times[0])} to {_iso(times[-1])} but the run "
-             f"needs {_iso(t_start)} to {_iso(t_end)}")
-    i0 = int(np.searchsorted(times, t_start, side="right")) - 1
-    i1 = max(int(np.searchsorted(times, t_end, side="left")), i0 + 1)
-    if i1 >= times.size:  # zero-length run on the last record: take the one before
-        i0, i1 = times.size - 2, times.size - 1
-    return times, i0, i1
 
 
 def currents_from_file(path, projection, extent_m, start: datetime, duration_s: float,
                        variables: dict | None = None) -> CurrentGrid:
     """Currents over the run and the domain as a CurrentGrid (time_s since `start`)."""
-    t_start = _utc64(start)
-    t_end = _utc64(start + timedelta(seconds=float(duration_s)))
+    t_start = utc64(start)
+    t_end = utc64(start + timedelta(seconds=float(duration_s)))
     x_min, x_max, y_min, y_max = map(float, extent_m)
     ds = open_netcdf(K, path, decode_times=False)  # times decoded below, with a clear error
     try:
@@ -217,7 +146,7 @@ def currents_from_file(path, projection, extent_m, start: datetime, duration_s: 
                          f"but u '{names['u']}' has {dict(u.sizes)}; expected one common grid")
             lon_name, lat_name = find_lonlat(K, path, ds, dims=u.dims)
             lon_dim, lat_dim = ds[lon_name].dims[0], ds[lat_name].dims[0]
-            tdim = _time_dim(ds, [d for d in u.dims if d not in (lon_dim, lat_dim)])
+            tdim = time_dimension(ds, [d for d in u.dims if d not in (lon_dim, lat_dim)])
             if tdim is None:
                 fail(K, path, f"'{names['u']}' has dimensions {u.dims} but no time dimension; "
                      "expected a time axis with CF units covering the run")

@@ -123,7 +123,7 @@ def _property_names(path: Path) -> list[str]:
     return [str(n) for n in names]
 
 
-def _near_site(geom, lon0: float):
+def near_site(geom, lon0: float):
     """Shift a geometry by whole turns so that it lies on the site's side of the date line."""
     from shapely.affinity import translate
 
@@ -138,7 +138,7 @@ def project(geom, proj, lon0: float, lat0: float, box_lonlat):
     import cartopy.crs as ccrs
     import shapely
 
-    geom = _near_site(geom, lon0).intersection(box_lonlat)
+    geom = near_site(geom, lon0).intersection(box_lonlat)
     if geom.is_empty:
         return geom
     geom = shapely.segmentize(geom, 0.005)  # straight lines in lon/lat curve slightly in the map frame

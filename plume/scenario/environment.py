@@ -8,8 +8,8 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .errors import fail, show
-from .values import (MAX_OUTPUTS, MAX_STEPS, REL_TOL, FilePath, Text, UtcDatetime, _exactly_one, _increasing,
-                     _Model, _resolve, _whole_multiple, integer, num)
+from .values import (MAX_OUTPUTS, MAX_STEPS, REL_TOL, FilePath, Text, UtcDatetime, exactly_one, is_increasing,
+                     StrictModel, resolve_path, whole_multiple, integer, num)
 
 TIDAL_PERIODS_H: dict[str, float] = {
     "M2": 12.4206012, "S2": 12.0, "N2": 12.65834751, "K2": 11.96723606,
@@ -27,14 +27,14 @@ MAX_HORIZONTAL_M2_S = 1.0e4  # Okubo (1971): about 1e4 m2/s only at 1000-km scal
 # ---------------------------------------------------------------- site, time, seabed
 
 
-class Site(_Model):
+class Site(StrictModel):
     """Origin of the local x/y frame (x east, y north, metres), in degrees."""
 
     lon: num(ge=-180, le=360) = Field(description="Longitude of the origin (degrees east; -180 to 360).")
     lat: num(ge=-80, le=80) = Field(description="Latitude of the origin (degrees north).")
 
 
-class TimeSpec(_Model):
+class TimeSpec(StrictModel):
     """Run time: ``start`` (UTC; naive means UTC), ``duration_h`` (hours), ``step_s``
     (solver step, s) and ``output_every_s`` (s between output times, a multiple of the step)."""
 
@@ -49,13 +49,13 @@ class TimeSpec(_Model):
         if not math.isfinite(total) or total / self.step_s > MAX_STEPS + 0.5:
             raise fail(f"duration_h / step_s gives more than {MAX_STEPS:,} steps; use a larger step_s, "
                        f"got duration_h {show(self.duration_h)} and step_s {show(self.step_s)}", at=["step_s"])
-        if _whole_multiple(total, self.step_s) is None:
+        if whole_multiple(total, self.step_s) is None:
             raise fail(f"duration_h * 3600 ({show(total)} s) must be a whole multiple of step_s, "
                        f"got {show(self.step_s)}", at=["step_s"])
         if self.output_every_s > total * (1 + REL_TOL):
             raise fail(f"must be <= duration_h * 3600 ({show(total)} s), got {show(self.output_every_s)}",
                        at=["output_every_s"])
-        if _whole_multiple(self.output_every_s, self.step_s) is None:
+        if whole_multiple(self.output_every_s, self.step_s) is None:
             raise fail(f"must be a whole multiple of step_s ({show(self.step_s)} s), "
                        f"got {show(self.output_every_s)}", at=["output_every_s"])
         if self.n_outputs > MAX_OUTPUTS:
@@ -90,7 +90,7 @@ class TimeSpec(_Model):
         return self.n_steps // self.steps_per_output + 1
 
 
-class AbyssalHills(_Model):
+class AbyssalHills(StrictModel):
     """Synthetic abyssal-hill relief added to the seabed: a seeded anisotropic von Karman
     random field (Goff & Jordan, 1988, JGR 93, 13589; see ``plume.environment.hills``) of
     rms height ``rms_height_m`` (m, over the grid), with characteristic wavelengths
@@ -136,7 +136,7 @@ class AbyssalHills(_Model):
         return self
 
 
-class Bathymetry(_Model):
+class Bathymetry(StrictModel):
     """The seabed: either ``flat_depth_m`` (m, positive down) or ``file`` (NetCDF with
     lon/lat and elevation or depth; ``variable`` names it, null = detect), plus optional
     synthetic ``abyssal_hills`` on the output grid's spacing (null = none)."""
@@ -149,11 +149,11 @@ class Bathymetry(_Model):
     @field_validator("file")
     @classmethod
     def _file_exists(cls, v: Path | None, info: ValidationInfo) -> Path | None:
-        return _resolve(v, info, must_exist=True)
+        return resolve_path(v, info, must_exist=True)
 
     @model_validator(mode="after")
     def _one_source(self) -> "Bathymetry":
-        _exactly_one(self, "flat_depth_m", "file")
+        exactly_one(self, "flat_depth_m", "file")
         if self.variable is not None and self.file is None:
             raise fail("only allowed with file", at=["variable"])
         return self
@@ -162,7 +162,7 @@ class Bathymetry(_Model):
 # ---------------------------------------------------------------- currents and turbulence
 
 
-class Tide(_Model):
+class Tide(StrictModel):
     """One tidal constituent of the synthetic current: u (east) and v (north) amplitudes
     (m/s) and phases (degrees); by default v lags u by 90 degrees (a rotary tide)."""
 
@@ -182,7 +182,7 @@ class Tide(_Model):
         return self.v_phase_deg if self.v_phase_deg is not None else self.phase_deg - 90.0
 
 
-class EddyEpisode(_Model):
+class EddyEpisode(StrictModel):
     """A passing surface eddy: the abyssal flow's kinetic energy rises smoothly by ``energy_gain``
     (peak factor, >= 1) over ``duration_h`` hours from ``start_h`` (hours after the run's start)."""
 
@@ -191,7 +191,7 @@ class EddyEpisode(_Model):
     energy_gain: num(ge=1, le=100) = Field(description="Peak factor by which the abyssal flow's kinetic energy rises (>= 1).")
 
 
-class MidwaterFlow(_Model):
+class MidwaterFlow(StrictModel):
     """The synthetic flow away from the bed: a mean east/north current (m/s) with the same tides as the
     near-bed flow (barotropic), reached ``to_height_m`` above the bed; between ``from_height_m`` and
     there the uniform current goes linearly from the near-bed flow to this one. With ``preset: ccz``
@@ -212,7 +212,7 @@ class MidwaterFlow(_Model):
         return self
 
 
-class SyntheticCurrents(_Model):
+class SyntheticCurrents(StrictModel):
     """A spatially uniform current: mean east/north components (m/s) plus tides and eddy
     episodes, with an optional logarithmic layer near the bed (roughness z0 and layer height, m).
     ``preset: ccz`` fills every key left out with documented eastern-CCZ near-bed values
@@ -248,7 +248,7 @@ class SyntheticCurrents(_Model):
         return self
 
 
-class TerrainFollowing(_Model):
+class TerrainFollowing(StrictModel):
     """Near the bed the flow follows the seabed (w = u . grad z_b), blending to level flow at
     ``blend_height_m`` above the bed (null: twice the seabed's rms relief over the domain, at least
     20 m: the height over which abyssal hills steer the flow). Currents from a file keep their own w
@@ -259,7 +259,7 @@ class TerrainFollowing(_Model):
                           "relief over the domain, at least 20 m.")
 
 
-class CurrentVariables(_Model):
+class CurrentVariables(StrictModel):
     """Names of the velocity variables in a current file (m/s; w optional)."""
 
     u: Text = Field(description="Name of the eastward velocity variable.")
@@ -267,7 +267,7 @@ class CurrentVariables(_Model):
     w: Text | None = Field(None, description="Name of the upward velocity variable; null: none.")
 
 
-class BedStressSpec(_Model):
+class BedStressSpec(StrictModel):
     """How the bed shear stress (Pa) follows from the flow ``reference_height_m`` above the bed:
     ``law: log`` tau = rho (kappa u / ln(h / z0))^2 with ``roughness_m`` z0 (null: the synthetic
     log layer's, else 2 mm), or ``law: quadratic`` tau = rho C_d u^2 with ``drag_coefficient``."""
@@ -278,7 +278,7 @@ class BedStressSpec(_Model):
     drag_coefficient: num(gt=0, le=0.1) = Field(2.5e-3, description="Drag coefficient C_d of the quadratic law (2.5e-3 at 1 m above the bed, Soulsby 1997).")  # at 1 m above the bed (Soulsby 1997)
 
 
-class Currents(_Model):
+class Currents(StrictModel):
     """Exactly one of ``synthetic`` currents, a gridded NetCDF ``file`` (CF names, or
     ``variables``) or an ``adcp`` NetCDF file: a single-point profile time series
     u, v (time, height above bed), applied uniformly in the horizontal with heights
@@ -313,11 +313,11 @@ class Currents(_Model):
     @field_validator("file", "adcp")
     @classmethod
     def _file_exists(cls, v: Path | None, info: ValidationInfo) -> Path | None:
-        return _resolve(v, info, must_exist=True)
+        return resolve_path(v, info, must_exist=True)
 
     @model_validator(mode="after")
     def _one_source(self) -> "Currents":
-        _exactly_one(self, "synthetic", "file", "adcp")
+        exactly_one(self, "synthetic", "file", "adcp")
         if self.variables is not None and self.file is None and self.adcp is None:
             raise fail("only allowed with file or adcp", at=["variables"])
         if self.extend_to_bed is not None and self.file is None:
@@ -329,14 +329,14 @@ class Currents(_Model):
         return self
 
 
-class ConstantDiffusivity(_Model):
+class ConstantDiffusivity(StrictModel):
     """Vertical diffusivity ``value_m2_s`` (m2/s), the same at all heights."""
 
     profile: Literal["constant"] = Field(description="constant: the same vertical diffusivity at all heights.")
     value_m2_s: num(ge=0, le=MAX_VERTICAL_M2_S) = Field(0.0, description="Vertical eddy diffusivity.")
 
 
-class TableDiffusivity(_Model):
+class TableDiffusivity(StrictModel):
     """Vertical diffusivity (m2/s) tabulated against height above the bed (m);
     interpolated linearly between the rows."""
 
@@ -346,7 +346,7 @@ class TableDiffusivity(_Model):
 
     @model_validator(mode="after")
     def _table(self) -> "TableDiffusivity":
-        if not _increasing(self.height_above_bed_m):
+        if not is_increasing(self.height_above_bed_m):
             raise fail(f"must be strictly increasing, got {show(self.height_above_bed_m)}",
                        at=["height_above_bed_m"])
         if len(self.value_m2_s) != len(self.height_above_bed_m):
@@ -355,7 +355,7 @@ class TableDiffusivity(_Model):
         return self
 
 
-class BoundaryLayerDiffusivity(_Model):
+class BoundaryLayerDiffusivity(StrictModel):
     """Vertical diffusivity of the bottom boundary layer from the friction velocity u* (m/s):
     ``parabolic`` K = kappa u* h (1 - h / thickness) or ``law_of_the_wall`` K = kappa u* h (capped),
     never below ``background_m2_s``, which also applies above ``thickness_m``. u* is a given
@@ -369,7 +369,7 @@ class BoundaryLayerDiffusivity(_Model):
     shape: Literal["parabolic", "law_of_the_wall"] = Field("parabolic", description="parabolic: K = kappa u* h (1 - h / thickness); law_of_the_wall: K = kappa u* h (capped).")
 
 
-class ScaleDependentDiffusion(_Model):
+class ScaleDependentDiffusion(StrictModel):
     """Horizontal spreading that grows with the cloud's size (Okubo 1971, Deep-Sea Res. 18, 789-802):
     radial variance ``variance_coefficient_cm2`` t^``variance_exponent`` (cm2, t in s since release;
     0.0108 and 2.34 from Okubo's diagram), added to the constant ``horizontal_m2_s``."""
@@ -380,7 +380,7 @@ class ScaleDependentDiffusion(_Model):
     variance_exponent: num(ge=1, le=3) = Field(2.34, description="m in sigma_rc^2 = a t^m (2.34, Okubo 1971).")
 
 
-class DensityDamping(_Model):
+class DensityDamping(StrictModel):
     """Damping of vertical mixing by the sediment's own density: K times the Munk-Anderson factor
     (1 + 3.33 Ri)^-1.5, Ri from the local concentration gradient and the log-layer shear."""
 
@@ -388,7 +388,7 @@ class DensityDamping(_Model):
         "munk_anderson", description="munk_anderson: K times (1 + 3.33 Ri)^-1.5 (Munk & Anderson 1948).")
 
 
-class TurbulenceSpec(_Model):
+class TurbulenceSpec(StrictModel):
     """Eddy diffusivities (m2/s): ``horizontal_m2_s`` and a ``vertical`` profile; optional
     ``horizontal_scale_dependent`` spreading and ``density_damping`` of vertical mixing."""
 

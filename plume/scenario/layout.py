@@ -7,10 +7,10 @@ from pydantic import Field, StrictBool, ValidationInfo, field_validator, model_v
 from pydantic_core import PydanticCustomError
 
 from .errors import fail, show
-from .values import MAX_CELLS, MAX_DEPTH_M, MAX_DISTANCE_M, REL_TOL, ExtentM, FilePath, _increasing, _Model, _resolve, _whole_multiple, integer, num
+from .values import MAX_CELLS, MAX_DEPTH_M, MAX_DISTANCE_M, REL_TOL, ExtentM, FilePath, is_increasing, StrictModel, resolve_path, whole_multiple, integer, num
 
 
-class ParticlesSpec(_Model):
+class ParticlesSpec(StrictModel):
     """Number of particles released over the whole run, and the random seed."""
 
     count: integer(ge=1, le=100_000_000) = Field(description="Number of particles released over the whole run.")
@@ -22,7 +22,7 @@ class ParticlesSpec(_Model):
                        "deposit metric its statistical uncertainty.")
 
 
-class GridSpec(_Model):
+class GridSpec(StrictModel):
     """The output grid: cells of ``resolution_m`` over ``extent_m`` [x min, x max, y min,
     y max] (m, local frame); near-bed layers bounded by ``layers_above_bed_m`` (m above
     the bed); optional midwater cells bounded by ``depth_levels_m`` (m below the surface)."""
@@ -48,7 +48,7 @@ class GridSpec(_Model):
             if not math.isfinite(span) or span / self.resolution_m > MAX_CELLS:
                 raise fail(f"more than {MAX_CELLS:,} cells; use a larger resolution_m or a smaller extent_m, "
                            f"got resolution_m {show(self.resolution_m)}", at=["resolution_m"])
-            n = _whole_multiple(span, self.resolution_m)
+            n = whole_multiple(span, self.resolution_m)
             if n is None:
                 raise fail(f"{axis} span ({show(span)} m) must be a whole multiple of resolution_m "
                            f"({show(self.resolution_m)} m), got {show(list(self.extent_m))}", at=["extent_m"])
@@ -58,7 +58,7 @@ class GridSpec(_Model):
                        f"resolution_m or a smaller extent_m, got {show(self.resolution_m)}", at=["resolution_m"])
         for key in ("layers_above_bed_m", "depth_levels_m"):
             values = getattr(self, key)
-            if values is not None and not _increasing(values):
+            if values is not None and not is_increasing(values):
                 raise fail(f"must be strictly increasing, got {show(values)}", at=[key])
         return self
 
@@ -87,7 +87,7 @@ class GridSpec(_Model):
         return x0 - tol <= x <= x1 + tol and y0 - tol <= y <= y1 + tol
 
 
-class Thresholds(_Model):
+class Thresholds(StrictModel):
     """Impact thresholds: deposit thickness (mm) and suspended sediment (mg/L)."""
 
     deposit_mm: list[num(gt=0, le=10_000)] = Field(
@@ -98,7 +98,7 @@ class Thresholds(_Model):
     @model_validator(mode="after")
     def _sorted(self) -> "Thresholds":
         for key in ("deposit_mm", "ssc_mg_l"):
-            if not _increasing(getattr(self, key)):
+            if not is_increasing(getattr(self, key)):
                 raise fail(f"must be strictly increasing, got {show(getattr(self, key))}", at=[key])
         return self
 
@@ -111,7 +111,7 @@ class Thresholds(_Model):
         return [v / 1000.0 for v in self.ssc_mg_l]  # mg/L = g/m3
 
 
-class OutputSpec(_Model):
+class OutputSpec(StrictModel):
     """Where results go (relative to the scenario file's folder) and what is written."""
 
     directory: FilePath = Field(
@@ -145,7 +145,7 @@ class OutputSpec(_Model):
     @field_validator("metric_distances_m")
     @classmethod
     def _increasing_distances(cls, v: list) -> list:
-        if not _increasing(v):
+        if not is_increasing(v):
             raise fail(f"must be strictly increasing, got {show(v)}")
         return v
     overlays: list[FilePath] = Field(default_factory=list, description="GeoJSON or shapefiles drawn on every map.")
@@ -153,7 +153,7 @@ class OutputSpec(_Model):
     @field_validator("directory")
     @classmethod
     def _resolve_directory(cls, v: Path, info: ValidationInfo) -> Path:
-        return _resolve(v, info, must_exist=False)
+        return resolve_path(v, info, must_exist=False)
 
     @field_validator("overlays")
     @classmethod
@@ -161,7 +161,7 @@ class OutputSpec(_Model):
         resolved = []
         for i, path in enumerate(v):
             try:
-                resolved.append(_resolve(path, info, must_exist=True))
+                resolved.append(resolve_path(path, info, must_exist=True))
             except PydanticCustomError as err:  # point at the item, not the whole list
                 raise fail(err.context["msg"], at=[i]) from None
         return resolved

@@ -20,7 +20,7 @@ import yaml
 from plume.errors import ScenarioError
 
 from .errors import one_line, show
-from .model import Scenario, _validate
+from .model import Scenario, validate_data
 from .values import _SCIENTIFIC
 
 MAX_SCENARIO_BYTES = 16 * 2**20  # 100,000 waypoints take about 3 MiB
@@ -111,10 +111,10 @@ def _path_keys() -> list[list[str]]:
     """Key paths of the file-path keys (``[]`` steps into a list), read from the models."""
     from pathlib import PurePath
 
-    from .reference import _is_list, _split, blocks, fields_of  # the reference walks the same models
+    from .reference import is_list, split_annotation, blocks, fields_of  # the reference walks the same models
 
     def holds_path(tp: Any) -> bool:
-        tp, _ = _split(tp)
+        tp, _ = split_annotation(tp)
         if isinstance(tp, type) and issubclass(tp, PurePath):
             return True
         return any(holds_path(a) for a in getattr(tp, "__args__", ()) if a is not type(None))
@@ -124,7 +124,7 @@ def _path_keys() -> list[list[str]]:
         for key, field in fields_of(block.model):
             if holds_path(field.annotation):
                 steps = [s for s in block.path.replace("[]", ".[]").split(".") if s] + [key]
-                found.append(steps + (["[]"] if _is_list(field.annotation) else []))
+                found.append(steps + (["[]"] if is_list(field.annotation) else []))
     return found
 
 
@@ -267,7 +267,7 @@ def scenario_from_dict(data: dict, base_dir: Path, label: str = "<scenario>",
     data, _ = _derived(data, Path(base_dir), str(label), ())
     if settings:
         data = with_settings(data, settings, str(label))
-    return _validate(data, base_dir, str(label), None, None)
+    return validate_data(data, base_dir, str(label), None, None)
 
 
 def load_scenario(path: str | Path, settings: Iterable[str] = ()) -> Scenario:
@@ -282,4 +282,4 @@ def load_scenario(path: str | Path, settings: Iterable[str] = ()) -> Scenario:
         data = with_settings(data, settings, label)
     if bases or settings:
         text = _provenance(label, bases, settings, data)
-    return _validate(data, folder, label, text, Path(path))
+    return validate_data(data, folder, label, text, Path(path))

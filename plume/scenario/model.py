@@ -15,7 +15,7 @@ from .layout import GridSpec, OutputSpec, ParticlesSpec, Thresholds
 from .sediment import SedimentSpec
 from .sources import Collector, Source
 from .water_column import WaterColumn
-from .values import MAX_OUTPUT_BYTES, REL_TOL, _Model
+from .values import MAX_OUTPUT_BYTES, REL_TOL, StrictModel
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -33,7 +33,7 @@ def _as_title(v: Any) -> str:
     return v
 
 
-class Scenario(_Model):
+class Scenario(StrictModel):
     """A whole scenario file, validated, in SI units: every key below, each block in its own table."""
 
     name: Annotated[str, BeforeValidator(_as_name)] = Field(
@@ -148,14 +148,14 @@ class Scenario(_Model):
                 changes.append(f"output.directory={one_line(str(output_directory))}")
         except Exception as exc:  # a broken override value, e.g. an unprintable path
             raise ScenarioError(one_line(f"{label}: bad override: {exc}")) from None
-        new = _validate(data, self._base_dir or Path.cwd(), label, self._source_text, self._source_path)
+        new = validate_data(data, self._base_dir or Path.cwd(), label, self._source_text, self._source_path)
         if changes:  # record the values actually used, for provenance in the outputs
             dumped = yaml.safe_dump(new.model_dump(mode="json"), sort_keys=False)
             new._source_text = f"# {label} with overrides: {', '.join(changes)}\n{dumped}"
         return new
 
 
-def _validate(data: Any, base_dir: Path, label: str, text: str | None, path: Path | None) -> Scenario:
+def validate_data(data: Any, base_dir: Path, label: str, text: str | None, path: Path | None) -> Scenario:
     """Validate ``data``; every failure, of any kind, becomes one ScenarioError line."""
     try:
         if not isinstance(data, dict):

@@ -66,7 +66,7 @@ def fields_of(model: type[BaseModel]) -> Iterator[tuple[str, FieldInfo]]:
 # ---------------------------------------------------------------- types and bounds
 
 
-def _split(tp: Any) -> tuple[Any, list]:
+def split_annotation(tp: Any) -> tuple[Any, list]:
     """(bare type, metadata) of a possibly Annotated type."""
     meta: list = []
     while typing.get_origin(tp) is Annotated:
@@ -124,11 +124,11 @@ def _bounds(meta: list) -> str:
 
 def describe_type(tp: Any) -> tuple[str, str]:
     """(type in words, allowed range) of an annotation."""
-    tp, meta = _split(tp)
+    tp, meta = split_annotation(tp)
     if _is_union(tp):
         members = [m for m in typing.get_args(tp) if m is not type(None)]
-        if len(members) > 1 and all(_is_model(_split(m)[0]) for m in members):  # a discriminated union
-            return "block, " + " or ".join(f"`{_variant(_split(m)[0])}`" for m in members), _bounds(meta)
+        if len(members) > 1 and all(_is_model(split_annotation(m)[0]) for m in members):  # a discriminated union
+            return "block, " + " or ".join(f"`{_variant(split_annotation(m)[0])}`" for m in members), _bounds(meta)
         described = [describe_type(m) for m in members]
         words = " or ".join(d[0] for d in described)
         ranges = "; ".join(d[1] for d in described if d[1])
@@ -181,7 +181,7 @@ def default_of(field: FieldInfo) -> str:
 
 def _models_in(tp: Any) -> list[type[BaseModel]]:
     """The models an annotation holds (a block, a list of blocks, a union of blocks)."""
-    tp, _ = _split(tp)
+    tp, _ = split_annotation(tp)
     if _is_model(tp):
         return [tp]
     found: list[type[BaseModel]] = []
@@ -191,17 +191,17 @@ def _models_in(tp: Any) -> list[type[BaseModel]]:
     return found
 
 
-def _is_list(tp: Any) -> bool:
-    tp, _ = _split(tp)
+def is_list(tp: Any) -> bool:
+    tp, _ = split_annotation(tp)
     if _is_union(tp):
-        return any(_is_list(a) for a in typing.get_args(tp))
+        return any(is_list(a) for a in typing.get_args(tp))
     return typing.get_origin(tp) is list
 
 
 def _variant(model: type[BaseModel]) -> str:
     """'kind: collector' for a model told apart by a one-value Literal key, else ''."""
     for key, field in fields_of(model):
-        tp, _ = _split(field.annotation)
+        tp, _ = split_annotation(field.annotation)
         if typing.get_origin(tp) is Literal and len(typing.get_args(tp)) == 1 and field.is_required():
             return f"{key}: {typing.get_args(tp)[0]}"
     return ""
@@ -213,7 +213,7 @@ def blocks(model: type[BaseModel] = Scenario, path: str = "", variant: str = "")
     for key, field in fields_of(model):
         inner = _models_in(field.annotation)
         child = f"{path}.{key}" if path else key
-        child += "[]" if _is_list(field.annotation) else ""
+        child += "[]" if is_list(field.annotation) else ""
         for sub in inner:
             yield from blocks(sub, child, _variant(sub) if len(inner) > 1 else "")
 

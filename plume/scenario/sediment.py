@@ -6,15 +6,15 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from .errors import fail, show
-from .values import Text, _exactly_one, _Model, num
+from .values import Text, exactly_one, StrictModel, num
 
 
-class SedimentClass(_Model):
+class SedimentClass(StrictModel):
     """One grain class: its share of the released mass and one of: a given settling
     velocity (m/s), a grain diameter (micrometres; settling from Stokes' law) or a
     ``floc`` (settling from floc size and fractal dimension, Winterwerp 1998)."""
 
-    class Floc(_Model):
+    class Floc(StrictModel):
         """A floc of ``size_um`` built of primary particles of ``primary_diameter_um``
         with fractal dimension ``fractal_dimension`` (3: solid; 1.7-2.3: typical muds)."""
 
@@ -39,20 +39,20 @@ class SedimentClass(_Model):
         given = [k for k in ("settling_m_s", "diameter_um", "floc") if getattr(self, k) is not None]
         if len(given) == 2:  # name just the two that clash
             raise fail(f"give either {given[0]} or {given[1]}, not both")
-        _exactly_one(self, "settling_m_s", "diameter_um", "floc")
+        exactly_one(self, "settling_m_s", "diameter_um", "floc")
         if self.floc is not None and self.floc.size_um < self.floc.primary_diameter_um:
             raise fail(f"must be >= primary_diameter_um ({show(self.floc.primary_diameter_um)}), "
                        f"got {show(self.floc.size_um)}", at=["floc", "size_um"])
         return self
 
 
-class Flocculation(_Model):
+class Flocculation(StrictModel):
     """Class ``from`` aggregates into the faster-settling class ``to`` at rate
     k = ``rate_per_h`` (C / ``reference_concentration_mg_l``)^``concentration_exponent`` (per hour;
     exponent 0: a constant rate). Defaults: flocs of hundreds of microns form within about an hour
     at 100 mg/L in CCZ sediment (10-135 min at 35-500 mg/L: Gillard et al. 2019, Elementa 7, 5)."""
 
-    model_config = {**_Model.model_config, "populate_by_name": True}  # model_dump() round-trips
+    model_config = {**StrictModel.model_config, "populate_by_name": True}  # model_dump() round-trips
 
     from_class: Text = Field(alias="from", description="Class that aggregates.")
     to_class: Text = Field(alias="to", description="Faster-settling class it aggregates into.")
@@ -64,7 +64,7 @@ class Flocculation(_Model):
         1.0, description="Exponent of (C / reference) in the rate; 0: a constant rate.")
 
 
-class HinderedSettling(_Model):
+class HinderedSettling(StrictModel):
     """Richardson-Zaki hindered settling w = w0 (1 - C / C_ref)^n: ``exponent`` n (4.65 for small
     grains, Richardson & Zaki 1954) and ``reference_concentration_kg_m3`` C_ref (null: the grain
     density, i.e. the solid volume fraction; a gelling concentration of about 100 kg/m3 for flocs)."""
@@ -76,7 +76,7 @@ class HinderedSettling(_Model):
                           "concentration, suits flocs).")
 
 
-class KroneDeposition(_Model):
+class KroneDeposition(StrictModel):
     """Krone (1962, Hydraulic Engineering Laboratory, University of California, Berkeley) deposition:
     the deposition flux is scaled by 1 - tau / tau_cd below ``critical_stress_pa`` tau_cd and is 0
     above it. tau_cd of 0.05-0.1 Pa for fresh fine deposits (Winterwerp & van Kesteren 2004)."""
@@ -84,7 +84,7 @@ class KroneDeposition(_Model):
     critical_stress_pa: num(gt=0, le=100) = Field(description="Critical shear stress for deposition tau_cd.")
 
 
-class Deposition(_Model):
+class Deposition(StrictModel):
     """The bed condition for particles that reach the seabed. ``flux`` (default): the deposition
     flux ``efficiency`` w_s C_b of sediment-transport models (times Krone's factor with ``krone``),
     a partially absorbing bed whose result does not depend on the step (plume.processes.deposition);
@@ -99,7 +99,7 @@ class Deposition(_Model):
                                                                "stress; null: off.")
 
 
-class Resuspension(_Model):
+class Resuspension(StrictModel):
     """Erosion of the deposit (Partheniades 1965): E = ``erosion_rate_kg_m2_s`` (tau / tau_ce - 1)
     where the bed shear stress tau exceeds ``critical_stress_pa`` (consolidated deposit; Pa) or
     ``fluff_critical_stress_pa`` (fresh deposit; null: the same). Fluff consolidates with an e-folding
@@ -118,11 +118,11 @@ class Resuspension(_Model):
                                                           "the bed.")
 
 
-class DelayedSinking(_Model):
+class DelayedSinking(StrictModel):
     """Class ``class`` sinks at an extra ``speed_m_s`` (m/s, down) once its particles are ``after_h``
     hours old (plume.processes.delayed_sinking)."""
 
-    model_config = {**_Model.model_config, "populate_by_name": True}
+    model_config = {**StrictModel.model_config, "populate_by_name": True}
 
     class_name: Text = Field(alias="class", description="Name of the class that sinks.")
     after_h: num(ge=0, le=87_600) = Field(description="Age (hours since release) at which it starts sinking.")
@@ -141,7 +141,7 @@ MOVED_SEDIMENT_KEYS = {
 }
 
 
-class SedimentSpec(_Model):
+class SedimentSpec(StrictModel):
     """Grains, water and deposit properties (kg/m3, Pa s), the sediment classes, and the seabed's
     response: ``deposition`` (the bed condition) and, when given, ``resuspension``."""
 

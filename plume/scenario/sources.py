@@ -6,7 +6,7 @@ from pydantic import Field, model_validator
 
 from .errors import fail, show
 from .environment import DECADE_H
-from .values import MAX_DEPTH_M, MAX_DISTANCE_M, PointM, Text, _exactly_one, _increasing, _Model, integer, num
+from .values import MAX_DEPTH_M, MAX_DISTANCE_M, PointM, Text, exactly_one, is_increasing, StrictModel, integer, num
 
 # Physical ranges (docs/scenario_ranges.md): far beyond any mining system, so only a slip is refused.
 MAX_RATE_KG_S = 1.0e5  # pilot collectors release 1-100 kg/s of sediment; a full-scale riser tailings flow 10-100
@@ -16,7 +16,7 @@ MAX_RELEASE_WIDTH_M = 10_000.0  # collector heads are 2-20 m wide
 MAX_VEHICLE_SPEED_M_S = 10.0  # seabed collectors drive at 0.2-1 m/s
 
 
-class Track(_Model):
+class Track(StrictModel):
     """A collector's path, of one of two kinds.
 
     Lawnmower (``lane_length_m`` given): ``lanes`` parallel lanes of ``lane_length_m`` from
@@ -48,7 +48,7 @@ class Track(_Model):
 
     @model_validator(mode="after")
     def _one_kind(self) -> "Track":
-        _exactly_one(self, "lane_length_m", "waypoints_m")
+        exactly_one(self, "lane_length_m", "waypoints_m")
         if self.waypoints_m is None:
             if self.origin_m is None:
                 raise fail("required key missing (a lawnmower track starts there)", at=["origin_m"])
@@ -64,13 +64,13 @@ class Track(_Model):
             if getattr(self, key) is not None:
                 raise fail("is only for a lawnmower track (lane_length_m); a waypoint track is "
                            "given by waypoints_m alone", at=[key])
-        _exactly_one(self, "speed_m_s", "times_h")
+        exactly_one(self, "speed_m_s", "times_h")
         points = self.waypoints_m
         if self.times_h is not None:
             if len(self.times_h) != len(points):
                 raise fail(f"must have one time per waypoint ({len(points)}), got {len(self.times_h)}",
                            at=["times_h"])
-            if not _increasing(self.times_h):
+            if not is_increasing(self.times_h):
                 raise fail(f"must be strictly increasing, got {show(self.times_h)}", at=["times_h"])
         elif all(p == points[0] for p in points):
             raise fail("the waypoints are all the same point: nothing to drive at speed_m_s",
@@ -96,7 +96,7 @@ class Track(_Model):
                 for a in (0, 1) for b in (0, 1)]
 
 
-class TurbidityCurrentNearField(_Model):
+class TurbidityCurrentNearField(StrictModel):
     """The collector's discharge collapses into a turbidity current on the bed
     (see plume/nearfield.py and docs/sources.md for the formulas and their sources).
 
@@ -129,11 +129,11 @@ class TurbidityCurrentNearField(_Model):
 
     @model_validator(mode="after")
     def _one_flux(self) -> "TurbidityCurrentNearField":
-        _exactly_one(self, "discharge_flow_m3_s", "discharge_concentration_kg_m3")
+        exactly_one(self, "discharge_flow_m3_s", "discharge_concentration_kg_m3")
         return self
 
 
-class GivenNearField(_Model):
+class GivenNearField(StrictModel):
     """The collector's initial plume given directly: ``mass_fraction[k]`` of the mass spread
     evenly between heights ``height_m[k]`` and ``height_m[k + 1]`` above the bed, across
     ``width_m`` (default: the collector's ``release_width_m``) centred on the track."""
@@ -148,7 +148,7 @@ class GivenNearField(_Model):
 
     @model_validator(mode="after")
     def _layers(self) -> "GivenNearField":
-        if not _increasing(self.height_m):
+        if not is_increasing(self.height_m):
             raise fail(f"must be strictly increasing, got {show(self.height_m)}", at=["height_m"])
         if len(self.mass_fraction) != len(self.height_m) - 1:
             raise fail(f"must have one value per layer between height_m bounds ({len(self.height_m) - 1}), "
@@ -162,7 +162,7 @@ class GivenNearField(_Model):
 NearField = Annotated[Union[TurbidityCurrentNearField, GivenNearField], Field(discriminator="model")]
 
 
-class Outlet(_Model):
+class Outlet(StrictModel):
     """A discharge's outlet, which switches the buoyant-jet model on (plume/midwater.py): a
     round pipe of ``diameter_m`` discharging ``flow_m3_s`` of water ``direction`` down, up or
     horizontally (towards ``azimuth_deg``, compass), carrying the discharge's ``rate_kg_s``
@@ -180,7 +180,7 @@ class Outlet(_Model):
     entrainment: num(ge=0.03, le=0.3) = Field(0.1, description="Top-hat entrainment coefficient alpha.")
 
 
-class _Source(_Model):
+class _Source(StrictModel):
     """Fields shared by every source: a unique ``name`` and the release window (hours from
     the start of the run)."""
 
@@ -255,8 +255,8 @@ class Discharge(_Source):
 
     @model_validator(mode="after")
     def _release(self) -> "Discharge":
-        _exactly_one(self, "depth_m", "height_above_bed_m")
-        _exactly_one(self, "rate_kg_s", "mass_kg")
+        exactly_one(self, "depth_m", "height_above_bed_m")
+        exactly_one(self, "rate_kg_s", "mass_kg")
         if self.stop_h is None:
             self.stop_h = self.start_h
         if self.stop_h < self.start_h:

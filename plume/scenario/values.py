@@ -123,7 +123,7 @@ def _path_text(p: Path) -> str:
     return s if len(s) <= 200 else s[:90] + "..." + s[-90:]
 
 
-def _resolve(p: Path | None, info: ValidationInfo, must_exist: bool) -> Path | None:
+def resolve_path(p: Path | None, info: ValidationInfo, must_exist: bool) -> Path | None:
     """Relative paths are relative to the scenario file's folder (passed in the context)."""
     if p is None:
         return None
@@ -141,17 +141,17 @@ def _resolve(p: Path | None, info: ValidationInfo, must_exist: bool) -> Path | N
     return p
 
 
-def _increasing(values: list[float]) -> bool:
+def is_increasing(values: list[float]) -> bool:
     return all(a < b for a, b in zip(values, values[1:]))
 
 
-def _whole_multiple(total: float, part: float) -> int | None:
+def whole_multiple(total: float, part: float) -> int | None:
     """``total / part`` when it is a whole number >= 1 (within REL_TOL), else None."""
     n = round(total / part)
     return n if n >= 1 and abs(n * part - total) <= REL_TOL * total else None
 
 
-def _exactly_one(model: BaseModel, *names: str) -> None:
+def exactly_one(model: BaseModel, *names: str) -> None:
     given = [n for n in names if getattr(model, n) is not None]
     listed = ", ".join(names[:-1]) + f" or {names[-1]}"
     if len(given) > 1:
@@ -162,6 +162,6 @@ def _exactly_one(model: BaseModel, *names: str) -> None:
         raise fail(f"give one of {listed}")
 
 
-class _Model(BaseModel):
+class StrictModel(BaseModel):
     # extra="forbid": a misspelt key must be an error, never silently ignored.
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)

@@ -2,7 +2,7 @@
 from pydantic import Field, model_validator
 
 from .errors import fail, show
-from .values import _increasing, _Model, num
+from .values import is_increasing, StrictModel, num
 
 # Default: an eastern-CCZ profile (near 10.4 N, 116.9 W). Rounded temperature and salinity
 # typical of the World Ocean Atlas annual climatology of the eastern tropical North Pacific
@@ -18,7 +18,7 @@ CCZ_DENSITY_KG_M3 = [1021.731, 1022.963, 1025.749, 1026.311, 1026.466, 1026.703,
                      1028.034, 1028.043, 1028.045]
 
 
-class WaterColumn(_Model):
+class WaterColumn(StrictModel):
     """Stratification as potential density (kg/m3) at depths (m below the surface, increasing).
 
     Potential density, not in-situ density: buoyancy comes from its vertical gradient
@@ -41,7 +41,7 @@ class WaterColumn(_Model):
         if len(self.density_kg_m3) != len(self.depth_m):
             raise fail(f"must have one value per depth_m ({len(self.depth_m)}), got {len(self.density_kg_m3)}",
                        at=["density_kg_m3"])
-        if not _increasing(self.depth_m):
+        if not is_increasing(self.depth_m):
             raise fail(f"must be strictly increasing, got {show(self.depth_m)}", at=["depth_m"])
         for i, (a, b) in enumerate(zip(self.density_kg_m3, self.density_kg_m3[1:])):
             if b < a:
