@@ -139,27 +139,11 @@ def _fmt(value: float) -> str:
 
 
 def open_run(path) -> "object":
-    """A result file as a Dataset, or one clear line saying why it is not one."""
-    from . import open_result
+    """A result file as a Dataset, read now (damaged data bytes fail here, as one line), with what a
+    comparison needs; or one clear line saying why it is not one (plume.result.open_result)."""
+    from .result import open_result
 
-    from .signals import interrupts_deferred
-
-    path = Path(path)
-    if not path.exists():
-        raise PlumeError(f"{path}: no such result file")
-    if path.is_dir():
-        raise PlumeError(f"{path}: is a folder, not a result file (give the .nc files of the runs)")
-    if not path.is_file():
-        raise PlumeError(f"{path}: is not a regular file (a device or a pipe?); give a .nc result file")
-    try:
-        with interrupts_deferred():  # an interrupt inside xarray's file lock would hang the close
-            ds = open_result(path).load()  # read now: damaged data bytes fail here, as one line
-    except PlumeError:
-        raise
-    except Exception as err:  # not NetCDF, or damaged: the reader's first line only, the user needs no more
-        reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
-        reason = reason if len(reason) <= 100 else reason[:97] + "..."
-        raise PlumeError(f"{path}: cannot read it as a NetCDF result file ({reason})") from None
+    ds = open_result(path, load=True)
     missing = [v for v in ("deposit_thickness", "deposit_area", "ssc", "mass_released", "deposit_threshold")
                if v not in ds.variables]
     if missing:

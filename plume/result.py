@@ -39,7 +39,7 @@ def open_result(path, *, decode_times: bool = True, load: bool = False, with_met
     if not path.exists():
         raise PlumeError(f"{path}: no such file")
     if path.is_dir():
-        raise PlumeError(f"{path}: is a folder, not a result file")
+        raise PlumeError(f"{path}: is a folder, not a result file (give a run's .nc file)")
     if not path.is_file():
         raise PlumeError(f"{path}: is not a regular file (a device or a pipe?); give a .nc result file")
     try:
