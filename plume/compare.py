@@ -134,10 +134,6 @@ class Comparison:
         return csv_path, md_path
 
 
-def _fmt(value: float) -> str:
-    return "-" if not np.isfinite(value) else f"{value:.4g}"
-
-
 def open_run(path) -> "object":
     """A result file as a Dataset, read now (damaged data bytes fail here, as one line), with what a
     comparison needs; or one clear line saying why it is not one (plume.result.open_result)."""

@@ -103,7 +103,7 @@ def integrate_jet(depth_m: float, flow_m3_s: float, momentum_m4_s2: tuple[float,
 
     y = np.array([flow_m3_s, momentum_m4_s2[0], momentum_m4_s2[1], flow_m3_s * (density_kg_m3 - rho_ref),
                   0.0, -depth_m])
-    d0, gp0 = rates(y)
+    _, gp0 = rates(y)
     if gp0 == 0.0 and momentum_m4_s2[1] == 0.0:  # neutral and level: it spreads where it leaves
         b = radius(y)
         return JetResult(depth_m, depth_m, 2 * b, b, 1.0, 0.0, True, False)

@@ -39,7 +39,6 @@ import numpy as np
 
 GRAVITY_M_S2 = 9.81
 FROUDE_THIN_CURRENT = 1.19  # Huppert & Simpson (1980), current depth < 0.075 of the water depth
-LOFTED_FRACTION = 0.05  # Munoz-Royo et al. (2022): 2-8 % of the mass at 2 m or more above the bed
 
 
 @dataclass(frozen=True)

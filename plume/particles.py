@@ -39,7 +39,7 @@ class ParticleState:
         # takes the schedule's arrays over: release positions become the initial state
         return cls(
             schedule.x_m, schedule.y_m, schedule.z_m, schedule.mass_kg,
-            schedule.class_index, np.zeros(schedule.count, dtype=np.int8), schedule.time_s,
+            schedule.class_index, np.full(schedule.count, st.WAITING, dtype=np.int8), schedule.time_s,
             np.arange(schedule.count, dtype=np.int32), source_index=schedule.source_index,
         )
 

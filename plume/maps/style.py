@@ -11,7 +11,6 @@ CM = 1 / 2.54
 SINGLE_COLUMN_IN = 8.5 * CM
 DOUBLE_COLUMN_IN = 17.5 * CM
 DPI = 300
-GIF_DPI = 150  # kept for callers; plume.maps.files.ANIMATION_WIDTH_PX sets the GIF's size
 
 RC = {
     "font.size": 7, "axes.titlesize": 7.5, "axes.labelsize": 7, "xtick.labelsize": 6.5,
