@@ -26,7 +26,7 @@ from .environment import Environment, build_environment
 from .environment.turbulence import bed_stress_from_spec
 from .grids import LocalProjection, OutputGrid
 from .kernels import status as st
-from .kernels.accumulate import bin_suspended
+from .kernels.accumulate import bin_suspended, rebin_suspended
 from .kernels.bedstress import BedStressField, bed_shear_stress_field
 from .kernels.concentration import LocalConcentration
 from .kernels.particle import StepEnvironment
@@ -199,12 +199,22 @@ class Simulation:
         return layer_kg, level_kg, suspended
 
     def binned_concentration(self) -> LocalConcentration:
-        """SSC (kg/m3) on the output grid's cells now (binned into the same arrays every step)."""
+        """SSC (kg/m3) on the output grid's cells now (binned into the same arrays every step, which are
+        cleared only where the previous step's particles were)."""
         if self._concentration is None:
             layer, level = self.accumulators.empty_bins()
             self._concentration = self.no_concentration._replace(active=True, layer_kg_m3=layer, level_kg_m3=level)
+            self._binned_cells = np.empty(0, dtype=np.int64), 0
         c = self._concentration
-        self.bin_suspended(c.layer_kg_m3, c.level_kg_m3, per_volume=True)
+        p = self.particles
+        g = self.grid
+        previous, n_previous = self._binned_cells
+        touched = np.empty(2 * p.n_released, dtype=np.int64)
+        _, n_touched = rebin_suspended(
+            p.x_m, p.y_m, p.z_m, p.status, p.mass_kg, p.n_released, self.environment.seabed,
+            g.x_min_m, g.y_min_m, g.resolution_m, g.layer_bounds_m, self.level_bounds_m, c.layer_kg_m3,
+            c.level_kg_m3, *self.per_volume, previous, n_previous, touched)
+        self._binned_cells = touched, n_touched
         return c
 
     def bed_shear_stress(self, t_s: float, fields=None) -> np.ndarray:

@@ -35,3 +35,36 @@ def test_exceedance_time_of_a_moving_cloud_is_the_cell_crossing_time(tmp_path):
     assert np.all(acc.exceedance_s[:, :, :row] == 0) and np.all(acc.exceedance_s[:, :, row + 1:] == 0)
     # the maximum is the cloud's whole mass in one 50 m x 50 m x 1 m cell, seen although no snapshot caught it
     assert acc.ssc_max_kg_m3[0, row, 1:36] == pytest.approx(np.full(35, 1.0 / (CELL_M * CELL_M * 1.0)), rel=1e-6)
+
+
+def test_rebinning_clears_only_the_cells_of_the_last_binning_and_equals_a_fresh_binning(tmp_path):
+    """The per-step concentration the processes read is re-binned into the same arrays, cleared only where
+    the previous step's particles were: after the particles move it equals binning into zeroed arrays."""
+    from plume.kernels import status as st
+    from plume.kernels.accumulate import bin_suspended, rebin_suspended
+    from plume.solver import Simulation
+
+    sim = Simulation(make_scenario(tmp_path, grid={"resolution_m": 50, "extent_m": [-500, 500, -500, 500],
+                                                   "layers_above_bed_m": [0, 1, 2, 5],
+                                                   "depth_levels_m": [10, 30, 60]}))
+    g = sim.grid
+    rng = np.random.default_rng(4)
+    n = 3000
+    layer, level = sim.accumulators.empty_bins()
+    previous, n_previous = np.empty(0, np.int64), 0
+    for _ in range(3):
+        x, y = rng.uniform(-600, 600, n), rng.uniform(-600, 600, n)  # some outside: clamped to edge cells
+        z = -rng.uniform(0, 100, n)  # near the bed and in the midwater levels
+        status = np.where(rng.random(n) < 0.9, st.ACTIVE, st.DEPOSITED).astype(np.int8)
+        mass = rng.uniform(0.5, 1.5, n)
+        touched = np.empty(2 * n, np.int64)
+        args = (x, y, z, status, mass, n, sim.environment.seabed, g.x_min_m, g.y_min_m, g.resolution_m,
+                g.layer_bounds_m, sim.level_bounds_m)
+        suspended, n_previous = rebin_suspended(*args, layer, level, *sim.per_volume, previous, n_previous, touched)
+        previous = touched
+        fresh_layer, fresh_level = sim.accumulators.empty_bins()
+        expected = bin_suspended(*args, fresh_layer, fresh_level, *sim.per_volume)
+        assert suspended == expected
+        np.testing.assert_array_equal(layer, fresh_layer)
+        np.testing.assert_array_equal(level, fresh_level)
+        assert n_previous == np.count_nonzero(fresh_layer) + np.count_nonzero(fresh_level)
