@@ -95,13 +95,14 @@ class Comparison:
 
         The deposit areas, then the near-bed SSC areas, at the time the runs are compared at, each
         followed by the same area outside the collectors' swept footprint where the runs have it,
-        with the unit in the column name (``deposit ≥ 1 mm (km²)``)."""
+        with the unit in the column name (``deposit ≥ 1 mm (km²)``). Their standard errors (km2, NaN where
+        unknown) are in ``frame.attrs["uncertainty"]``, by column: the chart draws them as error bars."""
         import re
 
         import pandas as pd
 
         pattern = re.compile(r"^(deposit|ssc)_area(_outside_footprint)?_([0-9.e+-]+)(mm|mg_l)_m2$")
-        columns = {}
+        columns, errors = {}, {}
         for kind in ("deposit", "ssc"):
             for name in self.columns:
                 match = pattern.match(name)
@@ -110,9 +111,12 @@ class Comparison:
                 what = "deposit" if kind == "deposit" else "near-bed SSC"
                 unit = "mm" if match.group(4) == "mm" else "mg/L"
                 where = " outside footprint" if match.group(2) else ""
-                columns[f"{what} ≥ {match.group(3)} {unit}{where} (km²)"] = \
-                    [self.value(label, name) * 1e-6 for label in self.labels]
-        return pd.DataFrame(columns, index=pd.Index(self.labels, name="scenario"))
+                column = f"{what} ≥ {match.group(3)} {unit}{where} (km²)"
+                columns[column] = [self.value(label, name) * 1e-6 for label in self.labels]
+                errors[column] = [self.uncertainty(label, name) * 1e-6 for label in self.labels]
+        frame = pd.DataFrame(columns, index=pd.Index(self.labels, name="scenario"))
+        frame.attrs["uncertainty"] = errors
+        return frame
 
     def text(self) -> str:
         """For the terminal: metrics down, runs across (a row per run would be too wide to read)."""

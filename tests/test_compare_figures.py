@@ -108,3 +108,10 @@ def test_bar_chart_shows_the_threshold_areas_without_a_multiplier(results):
         labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
         assert labels and all("e" not in t or float(t) != 0 for t in labels)
     assert np.isfinite(frame.values).all()
+    # each bar carries two standard errors of its area (the particle groups' spread) as an error bar
+    se = frame.attrs["uncertainty"]["deposit ≥ 0.05 mm (km²)"]
+    assert se == pytest.approx([table.uncertainty(lab, "deposit_area_0.05mm_m2") * 1e-6 for lab in table.labels])
+    assert all(v > 0 for v in se)
+    lines = [c for c in visible[0].containers if hasattr(c, "lines") and c.lines and c.lines[2]]
+    bars = lines[0].lines[2][0].get_segments()  # one vertical segment per bar: height -/+ 2 se
+    assert [s[1][1] - s[0][1] for s in bars] == pytest.approx([4.0 * v for v in se])

@@ -142,8 +142,11 @@ def _area_deposit(ds, level_mm: float) -> float:
 
 @styled
 def metrics_chart(datasets, labels, table=None):
-    """One small bar panel per metric, one bar per design."""
+    """One small bar panel per metric, one bar per design; with the table's standard errors
+    (``table.attrs["uncertainty"]``, plume.compare.Comparison.area_frame) as error bars of two
+    standard errors (about 95 %)."""
     names, columns = _rows(table, labels) if table is not None else computed_metrics(datasets, labels)
+    errors = getattr(table, "attrs", {}).get("uncertainty", {}) if table is not None else {}
     columns = dict(list(columns.items())[:12])  # more would not read at this size
     if not columns:
         raise PlumeError("comparison: the table has no numeric columns to plot")
@@ -156,7 +159,11 @@ def metrics_chart(datasets, labels, table=None):
     plain = FuncFormatter(lambda v, _: number(v))  # no "1e6" multiplier above the axis, under the title
     colours = [f"C{i}" for i in range(len(names))]
     for ax, (title, values) in zip(axes, columns.items()):
-        bars = ax.bar(range(len(values)), values, color=colours[:len(values)], gid="metric-bar")
+        se = np.asarray(errors.get(title, np.full(len(values), np.nan)), dtype=float)
+        shown = np.isfinite(se).any()
+        bars = ax.bar(range(len(values)), values, color=colours[:len(values)], gid="metric-bar",
+                      yerr=np.where(np.isfinite(se), 2.0 * se, 0.0) if shown else None, capsize=2,
+                      error_kw={"elinewidth": 0.6, "capthick": 0.6})
         ax.bar_label(bars, labels=[number(v) if np.isfinite(v) else "n/a" for v in values], fontsize=5.5,
                      padding=1)
         ax.set_title(title, fontsize=6.5)
@@ -167,6 +174,8 @@ def metrics_chart(datasets, labels, table=None):
         ax.margins(y=0.15)
     for ax in axes[len(columns):]:
         ax.set_visible(False)
-    fig.suptitle("Comparison of designs", fontsize=7.5)
+    with_errors = any(np.isfinite(np.asarray(v, dtype=float)).any() for v in errors.values())
+    fig.suptitle("Comparison of designs" + (" (error bars: ± 2 standard errors from the particle groups)"
+                                            if with_errors else ""), fontsize=7.5)
     fig.subplots_adjust(hspace=0.6, wspace=0.3, top=0.9)
     return fig
