@@ -3,7 +3,8 @@
 Particles are the numerical method; these gridded fields are the product, so
 they are accumulated during the run and no trajectory file is needed.
 
-Uncertainty: every particle belongs to one of G groups (particle_id % G). Beside each field the
+Uncertainty: every particle belongs to one of G groups (a hash of its id modulo G:
+plume.kernels.accumulate.particle_group). Beside each field the
 accumulators keep its G delete-a-group estimates (the field from the particles of every group but one,
 scaled by G / (G - 1)); the spread of a metric over them is its jackknife standard error
 (plume.analysis.uncertainty, docs/outputs.md).

@@ -172,7 +172,8 @@ def build_dataset(simulation) -> xr.Dataset:
                           {"long_name": "suspended sediment concentration threshold", "units": "kg m-3"}),
 
         "group": ("group", np.arange(acc.n_groups, dtype=np.int32),
-                  {"long_name": "independent particle group left out (particle id modulo particles.groups)"}),
+                  {"long_name": "independent particle group left out (a hash of the particle id modulo "
+                                "particles.groups)"}),
     }
     if acc.ssc_midwater_kg_m3 is not None:
         levels = grid.depth_level_bounds_m

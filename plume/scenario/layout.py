@@ -15,10 +15,10 @@ class ParticlesSpec(StrictModel):
 
     count: integer(ge=1, le=100_000_000) = Field(description="Number of particles released over the whole run.")
     seed: integer(ge=0, le=2**63 - 1) = Field(0, description="Random seed; the same seed gives the same run.")
-    # independent particle groups (particle_id % groups): the spread of each metric across them gives its
+    # independent particle groups (a hash of the particle id, modulo groups): the spread of each metric across them gives its
     # statistical uncertainty (delete-a-group jackknife; docs/outputs.md)
     groups: integer(ge=2, le=64) = Field(
-        8, description="Independent particle groups (particle id modulo groups) whose spread gives every SSC and "
+        8, description="Independent particle groups (a hash of the particle id, modulo groups) whose spread gives every SSC and "
                        "deposit metric its statistical uncertainty.")
 
 
