@@ -85,7 +85,6 @@ class Accumulators:
         # the per-step binning's scratch (zero between steps: the kernel resets the cells it touched)
         self._total = np.zeros((g.n_layers, g.ny, g.nx))
         self._by_group = np.zeros((n_g, g.n_layers, g.ny, g.nx))
-        self._touched = np.zeros(g.n_layers * g.ny * g.nx, dtype=np.int64)
         self._inv_volume_m3 = 1.0 / self.grid.layer_cell_volume_m3.ravel()
         self._estimator = KDE if self.ssc_estimator == "kde" else HISTOGRAM
         self._kde_params = np.array([KDE_TARGET_COUNT, KDE_MIN_CELLS, KDE_MAX_CELLS])
@@ -117,7 +116,7 @@ class Accumulators:
         return accumulate_exposure_sparse(
             p.x_m, p.y_m, p.z_m, p.status, p.mass_kg, p.particle_id, p.n_released, seabed, g.x_min_m, g.y_min_m,
             g.resolution_m, g.layer_bounds_m, self._inv_volume_m3, self.ssc_thresholds_kg_m3, float(dt_s),
-            self._total, self._by_group, self._touched, self.ssc_max_kg_m3, self.exceedance_s,
+            self._total, self._by_group, self.ssc_max_kg_m3, self.exceedance_s,
             self.ssc_max_without_group_kg_m3, self.exceedance_without_group_s, self._estimator, self._kde_params,
             self._pilot, self._pilot_touched, self._no_snapshot if snapshot is None else snapshot)
 

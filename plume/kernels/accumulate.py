@@ -1,10 +1,10 @@
-"""Particles onto the output grids. Serial loops in particle order, so sums are
-bit-identical whatever the number of threads (a parallel scatter would add in
-a different order each run)."""
+"""Particles onto the output grids. Every sum into a cell is added in particle order (serial loops, or
+the exposure kernel's bands of rows, each cell in one band), so the fields are bit-identical whatever
+the number of threads (a parallel scatter over particles would add in a different order each run)."""
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from . import status as st
 from .interpolate import cell_index, irregular_index, seabed_depth
@@ -197,8 +197,13 @@ def _axis_weights(coord, origin, spacing, n, h, w):
         w[i - i0] = upper - lower
         total += w[i - i0]
         lower = upper
+    if total <= 0.0:  # a particle beyond the grid's edge (an exit not yet booked): its edge cell takes it
+        for i in range(i1 - i0 + 1):
+            w[i] = 0.0
+        w[c - i0] = 1.0
+        return i0, i1 - i0 + 1
     for i in range(i1 - i0 + 1):
-        w[i] /= total  # total > 0: the particle's own cell holds part of the kernel
+        w[i] /= total
     return i0, i1 - i0 + 1
 
 
@@ -213,19 +218,42 @@ def kde_bandwidth_m(count_in_cell, resolution, target_count, h_min_cells, h_max_
     return min(max(h, h_min_cells * resolution), h_max_cells * resolution)
 
 
+# the exposure kernel splits the grid into bands of rows, one task each: every cell belongs to one band
+# and every band adds its particles in particle order, so the sums do not depend on the threads
+EXPOSURE_BANDS = 128
+BAND_STRIDE = 27  # the tasks visit bands 27 apart (made coprime with the band count), so the neighbouring
+# bands that one compact plume covers go to different threads
+
+
 @njit(cache=True)
+def _coprime_stride(stride, n):
+    """The first number from `stride` up with no common factor with n: task t -> band (t s) mod n is then a
+    permutation, every band visited once."""
+    while True:
+        a, b = stride, n
+        while b:
+            a, b = b, a % b
+        if a == 1:
+            return stride
+        stride += 1
+
+
+@njit(cache=True, parallel=True)
 def accumulate_exposure_sparse(
     x, y, z, status, mass_kg, particle_id, n_released, seabed, x_min, y_min, resolution, layer_bounds_m,
-    inv_volume_m3, thresholds_kg_m3, dt, total, by_group, touched, ssc_max_kg_m3, exceedance_s,
+    inv_volume_m3, thresholds_kg_m3, dt, total, by_group, ssc_max_kg_m3, exceedance_s,
     ssc_max_without_kg_m3, exceedance_without_s, estimator, kde_params, pilot, pilot_touched, snapshot,
 ):
     """One model step of near-bed exposure, in O(particles): estimate the near-bed SSC of the suspended
     particles (total and per group, particle_group) into the scratch arrays total (layer, y, x) and
-    by_group (group, layer, y, x), which must be zero on entry; then, in the cells they touched only
-    (listed in `touched`, in particle order), update the running maximum and the time at or above each
-    threshold of the full estimate and of each delete-a-group estimate (the concentration without group
-    g, scaled by G / (G - 1)), copy the full estimate into `snapshot` when it has cells, and zero the
-    scratch cells again. Serial loops, so the result is bit-identical whatever the thread count.
+    by_group (group, layer, y, x), which must be zero on entry; then, in the cells they touched only,
+    update the running maximum and the time at or above each threshold of the full estimate and of
+    each delete-a-group estimate (the concentration without group g, scaled by G / (G - 1)), copy the
+    full estimate into `snapshot` when it has cells, and zero the scratch cells again.
+
+    Parallel over bands of grid rows (EXPOSURE_BANDS): a band adds the particles that reach its rows in
+    particle order, and no cell is in two bands, so every sum is added in the same order whatever the
+    number of threads: the result is bit-identical to a serial pass.
 
     estimator HISTOGRAM: each particle's mass in its cell. KDE: spread over the cells around it with a
     biweight kernel (horizontal; the layer is the particle's own height above the local bed, so mass is
@@ -236,76 +264,120 @@ def accumulate_exposure_sparse(
     n_layers, ny, nx = total.shape
     n_groups = by_group.shape[0]
     target, h_min, h_max = kde_params[0], kde_params[1], kde_params[2]
-    n_pilot = 0
-    # each particle's near-bed layer (-1: suspended above the layers, or not suspended), found once
+    # each particle's near-bed layer (-1: suspended above the layers, or not suspended) and cell
     layer = np.full(n_released, -1, dtype=np.int32)
+    ci = np.zeros(n_released, dtype=np.int32)
+    cj = np.zeros(n_released, dtype=np.int32)
+    # (serial passes before the one parallel region: on a shared machine every parallel region waits
+    # for its slowest thread, and these passes are cheap)
     for p in range(n_released):
         if status[p] != st.ACTIVE:
             continue
         height = z[p] + seabed_depth(seabed, x[p], y[p])
         if layer_bounds_m[0] <= height < layer_bounds_m[n_layers]:
             layer[p], _ = irregular_index(height, layer_bounds_m)
+            ci[p] = cell_index(x[p], x_min, resolution, nx)
+            cj[p] = cell_index(y[p], y_min, resolution, ny)
+    n_pilot = 0
     if estimator == KDE:
         for p in range(n_released):
             k = layer[p]
             if k < 0:
                 continue
-            i = cell_index(x[p], x_min, resolution, nx)
-            j = cell_index(y[p], y_min, resolution, ny)
-            if pilot[k, j, i] == 0.0:
-                pilot_touched[n_pilot] = (k * ny + j) * nx + i
+            if pilot[k, cj[p], ci[p]] == 0.0:
+                pilot_touched[n_pilot] = (k * ny + cj[p]) * nx + ci[p]
                 n_pilot += 1
-            pilot[k, j, i] += mass_kg[p]
-    reach = int(math.ceil(BIWEIGHT_HALF_WIDTH * h_max)) + 1
-    wx = np.zeros(2 * reach + 1)
-    wy = np.zeros(2 * reach + 1)
-    n_touched = 0
+            pilot[k, cj[p], ci[p]] += mass_kg[p]
+    # each particle's bandwidth and the rows it reaches
+    bandwidth = np.zeros(n_released)
+    row_lo = np.zeros(n_released, dtype=np.int32)
+    row_hi = np.zeros(n_released, dtype=np.int32)
     for p in range(n_released):
         k = layer[p]
         if k < 0:
             continue
-        g = particle_group(particle_id[p], n_groups)
-        c = mass_kg[p] * inv_volume_m3[k]
         if estimator == KDE:
-            i = cell_index(x[p], x_min, resolution, nx)
-            j = cell_index(y[p], y_min, resolution, ny)
-            h = kde_bandwidth_m(pilot[k, j, i] / mass_kg[p], resolution, target, h_min, h_max)
-            i0, ni = _axis_weights(x[p], x_min, resolution, nx, h, wx)
-            j0, nj = _axis_weights(y[p], y_min, resolution, ny, h, wy)
+            h = kde_bandwidth_m(pilot[k, cj[p], ci[p]] / mass_kg[p], resolution, target, h_min, h_max)
+            reach = int(math.ceil(BIWEIGHT_HALF_WIDTH * h / resolution))
+            bandwidth[p] = h
         else:
-            i0, ni = cell_index(x[p], x_min, resolution, nx), 1
-            j0, nj = cell_index(y[p], y_min, resolution, ny), 1
-            wx[0] = 1.0
-            wy[0] = 1.0
-        for jj in range(nj):
-            for ii in range(ni):
-                w = wx[ii] * wy[jj]
-                if w <= 0.0:
-                    continue
-                j = j0 + jj
-                i = i0 + ii
-                if total[k, j, i] == 0.0:
-                    touched[n_touched] = (k * ny + j) * nx + i
-                    n_touched += 1
-                total[k, j, i] += c * w
-                by_group[g, k, j, i] += c * w
+            reach = 0
+        row_lo[p] = max(cj[p] - reach, 0)
+        row_hi[p] = min(cj[p] + reach, ny - 1)
     for t in range(n_pilot):
         flat = pilot_touched[t]
         pilot[flat // (ny * nx), (flat // nx) % ny, flat % nx] = 0.0
+    # the particles of each band, in particle order (a counting sort)
+    n_bands = min(EXPOSURE_BANDS, ny)
+    rows_per_band = (ny + n_bands - 1) // n_bands
+    n_bands = (ny + rows_per_band - 1) // rows_per_band
+    first = np.zeros(n_bands + 1, dtype=np.int64)
+    for p in range(n_released):
+        if layer[p] >= 0:
+            for b in range(row_lo[p] // rows_per_band, row_hi[p] // rows_per_band + 1):
+                first[b + 1] += 1
+    for b in range(n_bands):
+        first[b + 1] += first[b]
+    members = np.empty(first[n_bands], dtype=np.int32)
+    filled = first[:n_bands].copy()
+    for p in range(n_released):
+        if layer[p] >= 0:
+            for b in range(row_lo[p] // rows_per_band, row_hi[p] // rows_per_band + 1):
+                members[filled[b]] = p
+                filled[b] += 1
+    band_cells = n_layers * rows_per_band * nx
+    touched = np.empty(n_bands * band_cells, dtype=np.int64)
+    n_touched = np.zeros(n_bands, dtype=np.int64)
     scale = n_groups / (n_groups - 1.0)
     keep = snapshot.shape[0] > 0
-    for t in range(n_touched):
-        flat = touched[t]
-        k = flat // (ny * nx)
-        j = (flat // nx) % ny
-        i = flat % nx
-        c = total[k, j, i]
-        if keep:
-            snapshot[k, j, i] = c
-        _expose(c, thresholds_kg_m3, dt, ssc_max_kg_m3, exceedance_s, k, j, i)
-        for g in range(n_groups):
-            _expose((c - by_group[g, k, j, i]) * scale, thresholds_kg_m3, dt, ssc_max_without_kg_m3[g],
-                    exceedance_without_s[g], k, j, i)
-            by_group[g, k, j, i] = 0.0
-        total[k, j, i] = 0.0
-    return n_touched
+    reach_max = int(math.ceil(BIWEIGHT_HALF_WIDTH * h_max)) + 1
+    stride = _coprime_stride(BAND_STRIDE, n_bands)
+    for task in prange(n_bands):
+        b = (task * stride) % n_bands
+        j_first = b * rows_per_band
+        j_last = min(j_first + rows_per_band, ny) - 1
+        wx = np.zeros(2 * reach_max + 1)
+        wy = np.zeros(2 * reach_max + 1)
+        base = b * band_cells
+        count = 0
+        for m in range(first[b], first[b + 1]):
+            p = members[m]
+            k = layer[p]
+            g = particle_group(particle_id[p], n_groups)
+            c = mass_kg[p] * inv_volume_m3[k]
+            if estimator == KDE:
+                i0, ni = _axis_weights(x[p], x_min, resolution, nx, bandwidth[p], wx)
+                j0, nj = _axis_weights(y[p], y_min, resolution, ny, bandwidth[p], wy)
+            else:
+                i0, ni = ci[p], 1
+                j0, nj = cj[p], 1
+                wx[0] = 1.0
+                wy[0] = 1.0
+            for jj in range(max(j0, j_first) - j0, min(j0 + nj - 1, j_last) - j0 + 1):
+                j = j0 + jj
+                for ii in range(ni):
+                    w = wx[ii] * wy[jj]
+                    if w <= 0.0:
+                        continue
+                    i = i0 + ii
+                    if total[k, j, i] == 0.0:
+                        touched[base + count] = (k * ny + j) * nx + i
+                        count += 1
+                    total[k, j, i] += c * w
+                    by_group[g, k, j, i] += c * w
+        for t in range(count):
+            flat = touched[base + t]
+            k = flat // (ny * nx)
+            j = (flat // nx) % ny
+            i = flat % nx
+            c = total[k, j, i]
+            if keep:
+                snapshot[k, j, i] = c
+            _expose(c, thresholds_kg_m3, dt, ssc_max_kg_m3, exceedance_s, k, j, i)
+            for g in range(n_groups):
+                _expose((c - by_group[g, k, j, i]) * scale, thresholds_kg_m3, dt, ssc_max_without_kg_m3[g],
+                        exceedance_without_s[g], k, j, i)
+                by_group[g, k, j, i] = 0.0
+            total[k, j, i] = 0.0
+        n_touched[b] = count
+    return n_touched.sum()
