@@ -282,8 +282,9 @@ def test_a_failing_member_is_retried_then_reported(tmp_path, client):
     assert (tmp_path / "outputs" / "ens_members" / "ens_000.nc").is_file()
     assert not (tmp_path / "outputs" / "ens_members" / "ens_001.nc").exists()
 
-    # the command exits 1 and names the failed member
-    out = CliRunner().invoke(app, ["ensemble", str(path), "-q", "--workers", "2", "-o", str(tmp_path / "cli")])
+    # the command, submitting to a running scheduler, exits 1 and names the failed member
+    out = CliRunner().invoke(app, ["ensemble", str(path), "-q", "--scheduler", client.scheduler.address,
+                                   "-o", str(tmp_path / "cli")])
     assert out.exit_code == 1
     assert "1 of 2 members failed after their retries: ens_001 (" in out.output
     assert "the ensemble file holds the 1 that finished" in out.output and "Traceback" not in out.output

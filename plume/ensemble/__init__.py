@@ -32,7 +32,25 @@ class EnsembleResult:
 def ensemble_path(sweep: Sweep, sweep_path: Path, output: Path | None = None) -> Path:
     """<directory>/<name>.nc: the sweep's directory (relative to the sweep file) or `output` (as given)."""
     folder = Path(output) if output is not None else Path(sweep_path).parent / sweep.directory
-    return folder.absolute() / f"{sweep.name}.nc"
+    return folder.resolve() / f"{sweep.name}.nc"
+
+
+def compile_first(member, announce: bool = False) -> None:
+    """Compile the first member's particle step here, once, before a local cluster starts: its workers
+    then load it from numba's cache instead of each compiling the same kernels at once (minutes of
+    every core on a fresh installation). A member that cannot be built is left to fail in its task."""
+    import sys
+
+    from ..errors import PlumeError
+    from ..solver import COMPILE_NOTICE, Simulation
+
+    def notice() -> None:
+        print(COMPILE_NOTICE, file=sys.stderr, flush=True)
+
+    try:
+        Simulation(member.scenario).compile(notice if announce else None)
+    except PlumeError:
+        pass
 
 
 def run_ensemble(sweep_path, *, scheduler: str | None = None, workers: int | None = None,
@@ -50,6 +68,8 @@ def run_ensemble(sweep_path, *, scheduler: str | None = None, workers: int | Non
     members = expand(sweep, sweep_path, path.parent)  # every member validated before any runs
     check_member_targets(members)
     if client is None:
+        if not scheduler:
+            compile_first(members[0], progress)
         with cluster_client(scheduler, workers) as own:
             outcome = run_members(members, own, retries=sweep.retries, progress=progress,
                                   **({"task": task} if task else {}))

@@ -58,7 +58,10 @@ def describe(err: BaseException) -> str:
 def cluster_client(scheduler: str | None = None, workers: int | None = None):
     """A dask Client: to the scheduler at `scheduler`, or to a new LocalCluster of `workers` single-threaded
     worker processes (default: the cores this process may use), closed on leaving."""
-    from dask.distributed import Client, LocalCluster
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as err:
+        raise PlumeError(f"plume ensemble needs dask.distributed ({err}): pip install distributed") from None
 
     from ..threads import cores_available
 
