@@ -164,8 +164,10 @@ def combine(members, summaries: list[dict], sweep, sweep_text: str, failed: dict
         "varied_keys": ", ".join(members[0].varied),
         "site_lon": template.attrs.get("site_lon", np.nan),
         "site_lat": template.attrs.get("site_lat", np.nan),
-        "source_geometry": f"the sources and tracks drawn are those of member {members[0].name}",
+        "source_geometry": f"source_*, track_* and the scenario attribute are those of member {members[0].name}",
         "sweep": sweep_text,
+        # the first member's scenario as run: its sources' widths draw the mined footprint on the maps
+        "scenario": template.attrs.get("scenario", ""),
     }
     return ds
 

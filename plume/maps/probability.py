@@ -13,6 +13,7 @@ import numpy as np
 
 from ..errors import PlumeError
 from . import decor, result
+from .figures import plume_extent
 from .overlays import draw_on_map
 from .style import DOUBLE_COLUMN_IN, RC, cmap, new_figure, number, save_figure, styled
 
@@ -24,6 +25,7 @@ REQUIRED = ("x", "y", "depth", "deposit_exceedance_probability", "ssc_exceedance
             "deposit_threshold", "ssc_threshold", "member")
 MAX_PANELS_PER_ROW = 3
 LIKELY = 0.5  # the contour drawn: as likely as not
+ANY_MEMBER = 1e-9  # a probability above this: at least one member reaches the threshold there
 
 
 def open_ensemble(path):
@@ -51,7 +53,9 @@ def probability_map(ds, file_name: str, overlays=()):
     rows = math.ceil(n / cols)
     width = DOUBLE_COLUMN_IN
     panel = width / cols
-    x0, x1, y0, y1 = result.extent_m(ds)
+    # framed on the cells some member reaches (at the lowest threshold: the widest), the track and sources
+    extent = plume_extent(ds, ds[variable].values, ANY_MEMBER)
+    x0, x1, y0, y1 = extent
     aspect = min(max((y1 - y0) / (x1 - x0), 0.4), 2.0)
     height = rows * panel * aspect * 1.15 + 1.2  # panels, their titles, the colour bar below
     fig = new_figure(width, height)
@@ -61,7 +65,7 @@ def probability_map(ds, file_name: str, overlays=()):
     grid = fig.add_gridspec(rows, cols, left=0.07, right=0.97, top=1 - 0.45 / height, bottom=0.95 / height,
                             wspace=0.12, hspace=0.25)
     for i, level in enumerate(thresholds):
-        ax = decor.map_axes(fig, grid[i // cols, i % cols], ds, nbins=4,
+        ax = decor.map_axes(fig, grid[i // cols, i % cols], ds, extent=extent, nbins=4,
                             labels=("bottom",) + (("left",) if i % cols == 0 else ()))
         decor.seabed(ax, ds, contours=False)
         p = ds[variable].values[i].astype(float)
@@ -73,9 +77,10 @@ def probability_map(ds, file_name: str, overlays=()):
             ax.contour(ds.x.values, ds.y.values, np.nan_to_num(p), levels=[LIKELY], colors="black",
                        linewidths=0.7, transform=ax.projection, zorder=7)
         handles = decor.track_and_sources(ax, ds)
-        handles += draw_on_map(ax, ds, overlays, result.extent_m(ds))
-        decor.scale_bar(ax, ds)
-        ax.set_title(f"P({what} ≥ {number(level)} {unit})", fontsize=7)
+        handles += draw_on_map(ax, ds, overlays, extent)
+        decor.scale_bar(ax, ds, extent)
+        none = "" if np.nanmax(p, initial=0.0) > 0 else " (no member)"
+        ax.set_title(f"P({what} ≥ {number(level)} {unit}){none}", fontsize=7)
     cb = fig.colorbar(mesh, cax=fig.add_axes([0.25, 0.3 / height, 0.5, 0.1 / height]), orientation="horizontal")
     cb.set_label(f"probability (fraction of the {ds.sizes['member']} members); black line: {LIKELY:g}")
     cb.ax.tick_params(labelsize=6)
