@@ -103,6 +103,8 @@ def test_a_list_of_scenario_files_is_a_member_coordinate(tmp_path):
      "particles.seed is in grid while monte_carlo.particle_seeds draws it"),
     ({"grid": {"particles.count": list(range(200))}, "monte_carlo": {"realisations": 100}},
      "makes 20000 members, more than 10000"),
+    ({"batches": 0}, "batches: must be >= 1, got 0"),
+    ({"batches": 600}, "batches: 600 batches of member ens_000's 500 particles would leave a batch empty"),
 ])
 def test_sweep_file_errors_name_the_key(tmp_path, sweep, expected):
     assert expected in sweep_error(tmp_path, sweep)
@@ -289,3 +291,55 @@ def test_a_failing_member_is_retried_then_reported(tmp_path, client):
     assert "1 of 2 members failed after their retries: ens_001 (" in out.output
     assert "the ensemble file holds the 1 that finished" in out.output and "Traceback" not in out.output
     assert (tmp_path / "cli" / "ens.nc").is_file()
+
+
+# ---------------------------------------------------------------- particle batches
+
+
+def test_batches_of_a_deterministic_member_give_the_one_run_exactly(tmp_path):
+    """Without mixing every particle of a point release follows one path: whatever the particle count,
+    the linear fields are the same, so the batches' weighted mean must equal the one run to the bit."""
+    from plume.ensemble.batches import batch_counts, batch_scenarios, combine_batches
+    from plume.scenario import scenario_from_dict
+    from plume.solver import run
+
+    assert batch_counts(10, 3) == [4, 3, 3] and sum(batch_counts(900, 7)) == 900
+    still = {"horizontal_m2_s": 0.0, "vertical": {"profile": "constant", "value_m2_s": 0.0}}
+    sc = scenario_from_dict(helpers.merge(BASE, {"turbulence": still, "particles": {"count": 900}}), tmp_path)
+    parts = batch_scenarios(sc, 3)
+    assert [p.particles.count for p in parts] == [300, 300, 300]
+    assert len({p.particles.seed for p in parts}) == 3
+    assert [p.particles.seed for p in batch_scenarios(sc, 3)] == [p.particles.seed for p in parts]
+    one = run(sc, write=False).dataset
+    combined = combine_batches([run(p, write=False).dataset for p in parts], [300, 300, 300])
+    for name in ("ssc", "deposit_mass", "deposit_thickness", "deposit_area", "mass_released", "mass_deposited",
+                 "mass_suspended", "ssc_one_particle", "ssc_exposure"):
+        np.testing.assert_allclose(combined[name].values, one[name].values, rtol=1e-6, err_msg=name)
+    assert combined.attrs["particles_released"] == 900 and combined.attrs["particle_batches"] == 3
+    assert "ssc_exceedance_time_longest" not in combined and "output snapshots" in combined.ssc_max.attrs["comment"]
+    # ssc_max from the snapshots is at most the step-wise maximum of the one run
+    assert (combined.ssc_max.values <= one.ssc_max.values + 1e-9).all()
+
+
+@pytest.mark.slow
+def test_batched_members_on_a_cluster_within_statistical_tolerance(tmp_path, client):
+    """A member of 4000 mixing particles in 2 batches on the cluster: its file is the batches' combination,
+    and its deposited mass matches one run of 4000 particles within 3 standard errors of the two estimates."""
+    from plume.ensemble.batches import batch_scenarios, combine_batches
+    from plume.solver import run
+
+    path = write_sweep(tmp_path, {"set": {"particles.count": 4000}, "batches": 2})
+    result = run_ensemble(path, client=client)
+    assert not result.outcome.failed
+    member = result.members[0]
+    with xr.open_dataset(tmp_path / "outputs" / "ens_members" / "ens_000.nc") as written:
+        parts = batch_scenarios(member.scenario, 2)
+        here = combine_batches([run(p, write=False).dataset for p in parts], [2000, 2000])
+        np.testing.assert_allclose(written.deposit_mass.values, here.deposit_mass.values, rtol=1e-6)
+        assert written.attrs["particle_batches"] == 2 and written.attrs["particles_released"] == 4000
+        one = run(member.scenario, write=False).dataset
+        released = float(one.mass_released[-1])
+        p = float(one.mass_deposited[-1]) / released
+        sigma = np.sqrt(2 * p * (1 - p) / 4000)  # the difference of two independent estimates of p
+        assert abs(float(written.mass_deposited[-1]) / released - p) < 3 * sigma
+        assert float(written.mass_released[-1]) == pytest.approx(released, rel=1e-9)

@@ -72,10 +72,10 @@ def run_ensemble(sweep_path, *, scheduler: str | None = None, workers: int | Non
             compile_first(members[0], progress)
         with cluster_client(scheduler, workers) as own:
             outcome = run_members(members, own, retries=sweep.retries, progress=progress,
-                                  **({"task": task} if task else {}))
+                                  batches=sweep.batches, **({"task": task} if task else {}))
     else:
         outcome = run_members(members, client, retries=sweep.retries, progress=progress,
-                              **({"task": task} if task else {}))
+                              batches=sweep.batches, **({"task": task} if task else {}))
     if not outcome.finished:
         return EnsembleResult(None, members, outcome)
     now = _creation_time().isoformat()  # SOURCE_DATE_EPOCH when set, as for a run

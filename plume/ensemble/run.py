@@ -80,15 +80,32 @@ def cluster_client(scheduler: str | None = None, workers: int | None = None):
         yield client
 
 
-def run_members(members, client, *, retries: int = 2, progress: bool = False, task=run_member) -> Outcome:
-    """Submit every member to `client` as a task (`retries` more tries each) and gather them as they finish,
-    counting them on a progress bar. `task(scenario) -> summary` is run_member unless a caller wraps it."""
+def submit_member(client, member, key: str, *, retries: int = 2, task=run_member, batches: int = 1):
+    """The future of one member's summary: one task, or `batches` particle batches and a task that
+    combines them and writes the member's result set (plume.ensemble.batches). A batch that fails
+    after its retries fails the member, with the batch's error."""
+    if batches <= 1:
+        return client.submit(task, member.scenario, key=key, retries=retries, pure=False)
+    from .batches import batch_scenarios, run_batch, write_member
+
+    parts = batch_scenarios(member.scenario, batches)
+    futures = [client.submit(run_batch, s, key=f"{key}-batch{b}", retries=retries, pure=False)
+               for b, s in enumerate(parts)]
+    return client.submit(write_member, member.scenario, [s.particles.count for s in parts], *futures, key=key,
+                         retries=retries, pure=False)
+
+
+def run_members(members, client, *, retries: int = 2, progress: bool = False, task=run_member,
+                batches: int = 1) -> Outcome:
+    """Submit every member to `client` as a task (`retries` more tries each; `batches` particle batches
+    each when more than 1) and gather them as they finish, counting them on a progress bar.
+    `task(scenario) -> summary` is run_member unless a caller wraps it."""
     from dask.distributed import as_completed
     from tqdm.auto import tqdm
 
     run_id = uuid.uuid4().hex[:8]
-    futures = {client.submit(task, m.scenario, key=f"plume-{m.name}-{run_id}", retries=retries, pure=False): m
-               for m in members}
+    futures = {submit_member(client, m, f"plume-{m.name}-{run_id}", retries=retries, task=task,
+                             batches=batches): m for m in members}
     done: dict[int, dict] = {}
     failed: dict[str, str] = {}
     try:

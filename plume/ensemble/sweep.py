@@ -103,6 +103,9 @@ class Sweep(_Model):
     percentiles: list[num(ge=0, le=100)] = Field(list(DEFAULT_PERCENTILES), min_length=1,
                                                  description="Percentiles of every impact metric over the members.")
     retries: integer(ge=0, le=10) = Field(2, description="Times a failed member is run again before it is reported.")
+    batches: integer(ge=1, le=1000) = Field(
+        1, description="Particle batches per member: each a task on its share of the particles with its own seed, "
+                       "combined into the member's result (plume.ensemble.batches).")
     directory: Path = Field(Path("outputs"), description="Output folder, relative to the sweep file "
                                                          "(plume ensemble --output overrides it).")
 
@@ -240,6 +243,9 @@ def expand(sweep: Sweep, sweep_path: Path, output_dir: Path) -> list[Member]:
             scenario = load_scenario(file, settings)
         except ScenarioError as exc:
             raise ScenarioError(one_line(f"{sweep_path}: member {name}: {exc}")) from None
+        if scenario.particles.count < sweep.batches:
+            raise ScenarioError(one_line(f"{sweep_path}: batches: {sweep.batches} batches of member {name}'s "
+                                         f"{scenario.particles.count} particles would leave a batch empty"))
         members.append(Member(index, name, scenario, varied))
     _check_comparable(members, sweep_path)
     return members
