@@ -7,6 +7,7 @@ members' runs take about half a minute).
 from __future__ import annotations
 
 import functools
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -220,6 +221,25 @@ def attempts_counted(folder, scenario):
     return run_member(scenario)
 
 
+def cf_high_priority_failures(path: Path, folder: Path) -> list[str]:
+    """The IOOS compliance checker's CF 1.10 high-priority failures (as tests/test_compliance.py runs it)."""
+    import json
+    import warnings
+
+    from compliance_checker.runner import ComplianceChecker
+    from compliance_checker.suite import CheckSuite
+
+    report = folder / "cf.json"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the checker's own deprecations
+        CheckSuite.load_all_available_checkers()
+        ComplianceChecker.run_checker(str(path), ["cf:1.10"], 0, "normal", output_filename=str(report),
+                                      output_format="json")
+    result = json.loads(report.read_text())["cf:1.10"]
+    return [f"{item['name']}: {item['msgs']}" for item in result["high_priorities"]
+            if item["value"][0] < item["value"][1]]
+
+
 @pytest.mark.slow
 def test_members_on_a_cluster_equal_the_members_run_one_by_one(tmp_path, client):
     from plume.solver import run
@@ -245,6 +265,8 @@ def test_members_on_a_cluster_equal_the_members_run_one_by_one(tmp_path, client)
         area = ds.metric_value.sel(metric="deposit_area_0.001mm_m2").values
         np.testing.assert_allclose(ds.metric_percentile.sel(metric="deposit_area_0.001mm_m2", percentile=50),
                                    np.median(area))
+    if importlib.util.find_spec("compliance_checker") is not None:  # the IOOS CF checker, when installed
+        assert cf_high_priority_failures(result.path, tmp_path) == []
     # the file draws as probability maps and compares as its members' median
     runner = CliRunner()
     maps = runner.invoke(app, ["map", str(result.path)])

@@ -1,8 +1,9 @@
 """Ensembles: many runs of a scenario sweep on dask.distributed, combined into probability products.
 
 ``sweep``: the sweep file and its members (validated scenarios); ``run``: the members as dask tasks
-(LocalCluster or a running cluster), retried and reported; ``products``: the members combined into
-one CF-NetCDF with a ``member`` dimension, exceedance probabilities and metric percentiles.
+(LocalCluster or a running cluster), retried and reported; ``batches``: a member split into particle
+batches and combined; ``products``: the members combined into one CF-NetCDF with a ``member``
+dimension, exceedance probabilities and metric percentiles.
 docs/ensembles.md is the users' manual.
 
     run_ensemble("sweep.yaml") -> EnsembleResult (writes <directory>/<name>.nc and the members' results)

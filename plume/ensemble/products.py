@@ -30,8 +30,8 @@ VARIABLES = {
     "ssc_exceedance_probability": ("1", None, "probability (fraction of members) that near-bed suspended "
                                               "sediment concentration reaches the threshold in any layer at "
                                               "some model step"),
-    "metric_value": ("1", None, "impact metric of each member at the end of its run (units: metric_units)"),
-    "metric_percentile": ("1", None, "percentile over the members of each impact metric (units: metric_units)"),
+    "metric_value": ("", None, "impact metric of each member at the end of its run (units: metric_units)"),
+    "metric_percentile": ("", None, "percentile over the members of each impact metric (units: metric_units)"),
 }
 
 # what a member's file holds for every member alike (the grid, the seabed, the sources): kept from the first
@@ -120,8 +120,7 @@ def combine(members, summaries: list[dict], sweep, sweep_text: str, failed: dict
     attrs = (lambda name, **extra: {**cf_attributes(VARIABLES[name]), **extra})
     data_vars = {
         "final_deposit_thickness": (("member", "y", "x"), deposit, attrs("final_deposit_thickness", **on_grid)),
-        "ssc_max": (("member", "layer", "y", "x"), ssc_max, attrs("ssc_max", cell_methods="time: maximum",
-                                                                   **on_grid)),
+        "ssc_max": (("member", "layer", "y", "x"), ssc_max, attrs("ssc_max", **on_grid)),
         "deposit_exceedance_probability": (("deposit_threshold", "y", "x"),
                                            exceedance_probability(deposit, dep_thr).astype(np.float32),
                                            attrs("deposit_exceedance_probability", **on_grid)),
@@ -129,8 +128,10 @@ def combine(members, summaries: list[dict], sweep, sweep_text: str, failed: dict
         "ssc_exceedance_probability": (("ssc_threshold", "y", "x"),
                                        exceedance_probability(ssc_max.max(axis=1), ssc_thr).astype(np.float32),
                                        attrs("ssc_exceedance_probability", **on_grid)),
-        "metric_value": (("member", "metric"), values, attrs("metric_value")),
-        "metric_percentile": (("percentile", "metric"), percentiles(values, qs), attrs("metric_percentile")),
+        # one unit per metric (metric_units): no units attribute fits them all
+        "metric_value": (("member", "metric"), values, _without_units(attrs("metric_value"))),
+        "metric_percentile": (("percentile", "metric"), percentiles(values, qs),
+                              _without_units(attrs("metric_percentile"))),
         "metric_units": (("metric",), np.asarray([units[m] for m in names], dtype=object),
                          {"long_name": "units of each impact metric"}),
         "metric_description": (("metric",), np.asarray([descriptions[m] for m in names], dtype=object),
@@ -138,7 +139,8 @@ def combine(members, summaries: list[dict], sweep, sweep_text: str, failed: dict
     }
     coords = {
         "member": ("member", np.asarray([m.index for m in members], dtype=np.int32),
-                   {"standard_name": "realization", "long_name": "ensemble member number (as in member_name)"}),
+                   {"standard_name": "realization", "units": "1",
+                    "long_name": "ensemble member number (as in member_name)"}),
         "member_name": ("member", np.asarray([m.name for m in members], dtype=object),
                         {"long_name": "member name: its result set is <member_name>.nc in the members' folder"}),
         "metric": ("metric", np.asarray(names, dtype=object), {"long_name": "impact metric name "
@@ -172,13 +174,21 @@ def combine(members, summaries: list[dict], sweep, sweep_text: str, failed: dict
     return ds
 
 
+def _without_units(attrs: dict) -> dict:
+    return {k: v for k, v in attrs.items() if k != "units"}
+
+
 def is_ensemble(ds) -> bool:
     return ds.attrs.get(PRODUCT_ATTR) == PRODUCT
 
 
 def is_ensemble_file(path) -> bool:
     """Whether `path` is an ensemble file (read only its attributes; False for anything unreadable)."""
+    from pathlib import Path
+
     try:
+        if not Path(path).is_file():  # a pipe or a device would block the reader: not ours to open
+            return False
         import netCDF4
 
         with netCDF4.Dataset(str(path)) as nc:

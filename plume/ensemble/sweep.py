@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -216,7 +217,7 @@ def expand(sweep: Sweep, sweep_path: Path, output_dir: Path) -> list[Member]:
 
     folder = Path(sweep_path).parent
     members_dir = (Path(output_dir) / f"{sweep.name}_members").absolute()
-    files = [Path(folder, f) for f in sweep.scenario_files]
+    files = [Path(folder, os.path.expanduser(f)) for f in sweep.scenario_files]
     for f in files:
         if not f.is_file():
             key = "base" if sweep.base is not None else "scenarios"
