@@ -22,6 +22,9 @@ __all__ = ["run_ensemble", "EnsembleResult", "load_sweep", "expand", "Sweep", "M
            "is_ensemble", "is_ensemble_file", "MembersFailed", "Outcome", "ensemble_path"]
 
 
+COMPILE_PARTICLES = 1000
+
+
 @dataclass
 class EnsembleResult:
     path: Path | None  # the ensemble file; None when no member finished
@@ -39,7 +42,9 @@ def ensemble_path(sweep: Sweep, sweep_path: Path, output: Path | None = None) ->
 def compile_first(member, announce: bool = False) -> None:
     """Compile the first member's particle step here, once, before a local cluster starts: its workers
     then load it from numba's cache instead of each compiling the same kernels at once (minutes of
-    every core on a fresh installation). A member that cannot be built is left to fail in its task."""
+    every core on a fresh installation). On a few particles: the kernels do not depend on their number,
+    and a member meant for particle batches may not fit here. A member that cannot be built is left to
+    fail in its task."""
     import sys
 
     from ..errors import PlumeError
@@ -49,7 +54,8 @@ def compile_first(member, announce: bool = False) -> None:
         print(COMPILE_NOTICE, file=sys.stderr, flush=True)
 
     try:
-        Simulation(member.scenario).compile(notice if announce else None)
+        few = member.scenario.with_overrides(particles=min(COMPILE_PARTICLES, member.scenario.particles.count))
+        Simulation(few).compile(notice if announce else None)
     except PlumeError:
         pass
 
