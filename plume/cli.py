@@ -220,17 +220,23 @@ def map_command(
                                                  help="GeoJSON or shapefile of areas to draw (repeatable)."),
     overlay_label: Optional[str] = typer.Option(None, "--overlay-label", metavar="PROPERTY", help=_LABEL_HELP),
 ):
-    """Draw the impact maps of a run: PNG figures and a GIF of near-bed SSC."""
+    """Draw the impact maps of a run: PNG figures and a GIF of near-bed SSC; of an ensemble file
+    (`plume ensemble`), its exceedance-probability maps."""
+    from .ensemble import is_ensemble_file
     from .maps import ANIMATION, FIGURES, default_directory, make_maps, open_result
     from .resultset import check_targets, result_set
 
     layers = _overlays(overlay, overlay_label)
-    ds = open_result(result_path)
+    if is_ensemble_file(result_path):
+        from .maps.probability import PROBABILITY_FIGURES, make_probability_maps, open_ensemble
+
+        ds, names, draw = open_ensemble(result_path), list(PROBABILITY_FIGURES), make_probability_maps
+    else:
+        ds, names, draw = open_result(result_path), [*FIGURES, ANIMATION], make_maps
     folder = output if output is not None else default_directory(result_path)
-    names = [*FIGURES, ANIMATION]
     check_targets(folder, names)
     with result_set(folder, names, what="maps") as staged:  # all the figures replace the earlier ones, or none
-        written = [staged.final(p) for p in make_maps(ds, staged.staging, layers)]
+        written = [staged.final(p) for p in draw(ds, staged.staging, layers)]
     for path in written:
         typer.echo(str(path))
 
@@ -238,7 +244,8 @@ def map_command(
 @app.command("compare")
 @reports_bad_input
 def compare_command(
-    results: list[Path] = typer.Argument(..., metavar="A.nc B.nc ...", help="Result files of `plume run`."),
+    results: list[Path] = typer.Argument(..., metavar="A.nc B.nc ...",
+                                         help="Result files of `plume run` (or ensemble files)."),
     output: Path = typer.Option(Path("."), "-o", "--output", metavar="DIR",
                                 help="Folder for comparison.csv and comparison.md."),
     maps: bool = typer.Option(False, "--maps", help="Also draw the comparison figures into the folder."),
@@ -247,12 +254,20 @@ def compare_command(
                                                       "panels (repeatable; with --maps)."),
     overlay_label: Optional[str] = typer.Option(None, "--overlay-label", metavar="PROPERTY", help=_LABEL_HELP),
 ):
-    """Compare runs: their impact metrics side by side, as a table, CSV and Markdown (one row per metric)."""
+    """Compare runs: their impact metrics side by side, as a table, CSV and Markdown (one row per metric).
+    An ensemble file (plume ensemble) counts as one run: the median of each metric over its members."""
     from .compare import compare
     from .resultset import check_targets, result_set
 
     if overlay and not maps:
         raise PlumeError("--overlay draws on the comparison figures: add --maps")
+    if maps:
+        from .ensemble import is_ensemble_file
+
+        for path in results:
+            if is_ensemble_file(path):
+                raise PlumeError(f"--maps: {path} is an ensemble file; the comparison figures draw runs "
+                                 "(plume map draws an ensemble's probability maps)")
     layers = _overlays(overlay, overlay_label)  # a bad overlay fails before anything is written
     comparison = compare(results)
     typer.echo(comparison.text())
@@ -270,6 +285,43 @@ def compare_command(
         written = [staged.final(p) for p in written]
     for path in written:
         typer.echo(f"  wrote {path}")
+
+
+@app.command("ensemble")
+@reports_bad_input
+def ensemble_command(
+    sweep_path: Path = typer.Argument(..., metavar="SWEEP.yaml", help="Sweep file (docs/ensembles.md)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                                            help="Submit to this running dask scheduler, e.g. tcp://host:8786 "
+                                                 "(default: start a local cluster)."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, metavar="N",
+                                          help="Worker processes of the local cluster, one thread each "
+                                               "(default: the cores this process may use)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="DIR",
+                                          help="Output folder (overrides the sweep's directory)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+):
+    """Run a sweep of scenarios as dask tasks: write <DIR>/<name>.nc (members, exceedance probabilities,
+    metric percentiles) and each member's result set in <DIR>/<name>_members/."""
+    from .ensemble import MembersFailed, run_ensemble
+
+    if scheduler and workers is not None:
+        raise PlumeError("--workers sizes the local cluster; with --scheduler the cluster's own workers run "
+                         "the members: leave one of them out")
+    result = run_ensemble(sweep_path, scheduler=scheduler, workers=workers,
+                          output=None if output is None else output.resolve(), progress=not quiet)
+    outcome = result.outcome
+    planned = len(result.members)
+    typer.echo(f"{len(outcome.finished)} of {planned} members finished"
+               + (f"; ensemble: {result.path}" if result.path else ""))
+    if result.members:
+        typer.echo(f"  members' results: {result.members[0].scenario.output.directory}")
+    if outcome.failed:
+        named = "; ".join(f"{name} ({error})" for name, error in outcome.failed.items())
+        kept = (f"the ensemble file holds the {len(outcome.finished)} that finished" if result.path
+                else "no ensemble file was written")
+        raise MembersFailed(f"{len(outcome.failed)} of {planned} members failed after their retries: {named}; "
+                            f"{kept}")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -154,6 +154,9 @@ def open_run(path) -> "object":
 def _label(ds, path: Path) -> str:
     import yaml
 
+    if ds.attrs.get("plume_product") == "ensemble":  # its row is the members' median
+        return f"{ds.attrs.get('ensemble_name') or path.stem} (median)"
+
     try:
         name = yaml.safe_load(ds.attrs.get("scenario", "")).get("name")
     except Exception:
@@ -212,9 +215,51 @@ def alignment(datasets, labels) -> tuple[list[int], list[str]]:
     return indices, notes
 
 
+def _ensemble_rows(ds) -> list:
+    """An ensemble's row: the median over its members of each metric (at the end of the members' runs)."""
+    import warnings
+
+    from .analysis import Metric
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a metric no member has: NaN
+        median = np.nanmedian(ds["metric_value"].values.astype(float), axis=0)
+    return [Metric(str(name), float(v), str(unit), f"{text} (median of {ds.sizes['member']} ensemble members)")
+            for name, v, unit, text in zip(ds["metric"].values, median, ds["metric_units"].values,
+                                           ds["metric_description"].values)]
+
+
+def _check_ensembles(datasets, labels, indices) -> None:
+    """Ensembles compare with runs (and each other) on the same thresholds and grid, at the same time."""
+    from .analysis.metrics import seconds
+    from .ensemble import is_ensemble
+
+    for ds, label in zip(datasets[1:], labels[1:]):
+        for name in ("deposit_threshold", "ssc_threshold", "layer", "x", "y"):
+            if not _same(datasets[0][name].values, ds[name].values):
+                raise PlumeError(f"cannot compare '{labels[0]}' and '{label}': their {name} values differ; "
+                                 "use the same thresholds and grid in the sweep's scenarios and the runs")
+    times = []
+    for ds, label, k in zip(datasets, labels, indices):
+        if is_ensemble(ds):
+            column = list(ds["metric"].values).index("time_s") if "time_s" in ds["metric"].values else None
+            t = ds["metric_value"].values[:, column] if column is not None else [np.nan]
+            times.append((label, float(np.nanmax(t)), float(np.nanmin(t))))
+        else:
+            t = float(seconds(ds)[k])
+            times.append((label, t, t))
+    ends = {round(v, 6) for _, hi, lo in times for v in (hi, lo)}
+    if len(ends) > 1:
+        shown = ", ".join(f"'{lab}' {hi / 3600:g} h" for lab, hi, _ in times)
+        raise PlumeError(f"cannot compare: an ensemble's metrics are taken at the end of its members' runs, and "
+                         f"the runs end at different times ({shown}); give them the same time.duration_h")
+
+
 def compare(paths, labels=None, distances_m=None) -> Comparison:
-    """Compare result files (or open Datasets): one row of metrics per run."""
+    """Compare result files (or open Datasets): one row of metrics per run. An ensemble file
+    (`plume ensemble`) is one row: the median of each metric over its members."""
     from .analysis import DEFAULT_DISTANCES_M, metric_rows
+    from .ensemble import is_ensemble, is_ensemble_file
 
     datasets, names = [], []
     if isinstance(paths, (str, Path)) or hasattr(paths, "variables"):
@@ -223,6 +268,11 @@ def compare(paths, labels=None, distances_m=None) -> Comparison:
         if hasattr(item, "variables"):
             datasets.append(item)
             names.append(None)
+        elif is_ensemble_file(item):
+            from .result import open_result
+
+            datasets.append(open_result(item, load=True, with_metrics=False))
+            names.append(str(item))
         else:
             datasets.append(open_run(item))
             names.append(str(item))
@@ -235,11 +285,19 @@ def compare(paths, labels=None, distances_m=None) -> Comparison:
         if len(set(labels)) < len(labels):
             labels = [f"{lab}#{i + 1}" for i, lab in enumerate(labels)]
     labels = [str(v) for v in labels]
-    indices, notes = alignment(datasets, labels)
+    runs = [i for i, ds in enumerate(datasets) if not is_ensemble(ds)]
+    indices, notes = [-1] * len(datasets), []
+    if len(runs) > 1:
+        found, notes = alignment([datasets[i] for i in runs], [labels[i] for i in runs])
+        for i, k in zip(runs, found):
+            indices[i] = k
+    if len(runs) < len(datasets):
+        _check_ensembles(datasets, labels, indices)
     if distances_m is None:
         ref = datasets[0]
         distances_m = ref["distance_limit"].values if "distance_limit" in ref.variables else DEFAULT_DISTANCES_M
-    rows = [metric_rows(ds, k, distances_m) for ds, k in zip(datasets, indices)]
+    rows = [_ensemble_rows(ds) if is_ensemble(ds) else metric_rows(ds, k, distances_m)
+            for ds, k in zip(datasets, indices)]
     columns = [m.name for m in rows[0]]
     for label, row in zip(labels[1:], rows[1:]):
         if [m.name for m in row] != columns:  # e.g. nodule rates given for one design only
