@@ -320,7 +320,9 @@ def _difference_notes(comparison: Comparison, datasets, indices) -> list[str]:
     import re
 
     notes = []
-    late = [lab for lab, ds, k in zip(comparison.labels, datasets, indices) if k != ds.sizes["time"] - 1]
+    # an ensemble (no time axis) is taken at its members' final time
+    late = [lab for lab, ds, k in zip(comparison.labels, datasets, indices)
+            if "time" in ds.sizes and k % ds.sizes["time"] != ds.sizes["time"] - 1]
     if late:
         notes.append(f"uncertainties are known at a run's final output time only: none for {', '.join(late)}")
     first = comparison.labels[0]

@@ -32,7 +32,7 @@ from pydantic import Field, StrictBool, ValidationError, field_validator, model_
 from ..errors import ScenarioError
 from ..scenario.errors import fail, format_validation_error, one_line, show
 from ..scenario.loading import _key_path, _read_yaml
-from ..scenario.values import _Model, integer, num
+from ..scenario.values import StrictModel, integer, num
 
 MAX_MEMBERS = 10_000  # a typo in a grid (a list of ranges) should not queue a million runs
 DEFAULT_PERCENTILES = (5.0, 50.0, 95.0)  # the usual 90 % band and the median
@@ -49,7 +49,7 @@ def _check_key(key: str) -> str:
     return key
 
 
-class Uniform(_Model):
+class Uniform(StrictModel):
     """A value drawn uniformly between two bounds."""
 
     uniform: tuple[num(), num()] = Field(description="Lower and upper bound.")
@@ -61,13 +61,13 @@ class Uniform(_Model):
         return self
 
 
-class Choice(_Model):
+class Choice(StrictModel):
     """A value drawn with equal chance from a list."""
 
     choice: list[Any] = Field(min_length=1, description="The values to draw from.")
 
 
-class MonteCarlo(_Model):
+class MonteCarlo(StrictModel):
     """Realisations: each draws its particle seed and the keys of `draw` from its own random stream."""
 
     realisations: integer(ge=1, le=MAX_MEMBERS) = Field(description="Number of realisations.")
@@ -88,7 +88,7 @@ class MonteCarlo(_Model):
         return v
 
 
-class Sweep(_Model):
+class Sweep(StrictModel):
     """A sweep file: the scenario(s) an ensemble starts from and what varies between its members."""
 
     name: str = Field(description="Names the ensemble file <name>.nc and the members <name>_000, ...")
