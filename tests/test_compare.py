@@ -10,7 +10,6 @@ from typer.testing import CliRunner
 
 import plume
 from helpers import scenario_dict, write_scenario
-from plume.analysis import exceedance_time
 from plume.cli import app
 
 runner = CliRunner()

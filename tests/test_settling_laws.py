@@ -66,7 +66,8 @@ def test_settling_speeds_of_a_scenario(tmp_path):
 @pytest.mark.parametrize("cls,message", [
     ({"name": "x", "mass_fraction": 1.0, "settling_m_s": 1e-4, "diameter_um": 5,
       "floc": {"size_um": 100, "fractal_dimension": 2}},
-     "sediment.classes[0]: give only one of settling_m_s, diameter_um or floc, got settling_m_s and diameter_um and floc"),
+     "sediment.classes[0]: give only one of settling_m_s, diameter_um or floc, "
+     "got settling_m_s and diameter_um and floc"),
     ({"name": "x", "mass_fraction": 1.0, "settling_m_s": 1e-4, "floc": {"size_um": 100, "fractal_dimension": 2}},
      "sediment.classes[0]: give either settling_m_s or floc, not both"),
     ({"name": "x", "mass_fraction": 1.0}, "sediment.classes[0]: give one of settling_m_s, diameter_um or floc"),

@@ -136,7 +136,8 @@ def test_nodule_rate_is_kept(tmp_path):
     ({"waypoints_m": [[0, 0], [0, 0]], "speed_m_s": 1}, {}, "sources[0].track.waypoints_m: the waypoints are all"),
     ({"waypoints_m": [[0, 0, 0], [0, 5]], "speed_m_s": 1}, {}, "sources[0].track.waypoints_m[0]: must be a list of 2"),
     ({"lane_length_m": 10, "speed_m_s": 1}, {}, "sources[0].track.origin_m: required key missing"),
-    ({"origin_m": [0, 0], "lane_length_m": 10, "times_h": [0, 1]}, {}, "sources[0].track.times_h: is only for a waypoint"),
+    ({"origin_m": [0, 0], "lane_length_m": 10, "times_h": [0, 1]}, {},
+     "sources[0].track.times_h: is only for a waypoint"),
     ({"waypoints_m": WAYPOINTS, "speed_m_s": 1}, {"nodule_rate_kg_s": 0}, "sources[0].nodule_rate_kg_s: must be > 0"),
 ])
 def test_bad_track_names_the_key(tmp_path, track, extra, message):

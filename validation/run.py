@@ -116,7 +116,8 @@ def write_report(results: list[CaseResult], folder: Path, reduced: bool) -> Path
             lines += ["| quantity | model | reference | error | tolerance | verdict |", "|---|---:|---:|---:|---:|---|"]
             for c in r.checks:
                 note = f" ({c.note})" if c.note else ""
-                lines.append(f"| {_cell(c.quantity + note)} | {_fmt(c.model)} | {_fmt(c.reference)} | {_fmt(c.error)} | "
+                lines.append(f"| {_cell(c.quantity + note)} | {_fmt(c.model)} | {_fmt(c.reference)} | "
+                             f"{_fmt(c.error)} | "
                              f"{_fmt(c.tolerance)} | {'pass' if c.passed else '**FAIL**'} |")
             lines.append("")
         for f in r.figures:

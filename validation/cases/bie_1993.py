@@ -74,7 +74,8 @@ def run(folder, reduced=False) -> CaseResult:
     res.inputs = (f"{MASS_KG / 1000:g} t over {DAYS:g} days ({MASS_KG / (DAYS * 86400):.2f} kg/s), {ROWS} rows of "
                   f"{BOX_L_M:g} m, {WIDTH_M:g} m wide, released 5 m above the bed, then {SETTLE_DAYS:g} days of "
                   f"settling; {count} particles, dt {step_s:g} s, 25 m cells; deposit dry density 300 kg/m3.")
-    res.notes = (f"Mean deposit inside the box: **{mean_in:.3f} mm**; in a 500 m band around it: **{mean_band:.4f} mm**; "
+    res.notes = (f"Mean deposit inside the box: **{mean_in:.3f} mm**; "
+                 f"in a 500 m band around it: **{mean_band:.4f} mm**; "
                  f"largest cell: {thick_mm.max():.2f} mm. Of the released mass {deposited:.1%} deposited inside the "
                  f"8 km x 8 km domain and {exited:.1%} left it. The published blanket thickness is not compared "
                  "(no verified value was available to this session); these numbers are reported for that comparison.")

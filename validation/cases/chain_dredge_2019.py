@@ -9,7 +9,8 @@ east-west tracks 20 m apart, driven back and forth at 0.3 m/s), the release (1 m
 a 2 m width), the flow (0.08 m/s southward with a 0.03 m/s M2 tide, so it never turns north), the
 three default sediment classes and the default boundary layer. The released mass was not measured,
 so the model is scaled: the release is scaled so that the largest deposit beside the tracks (a
-cell within 30 m of a track, in the 3 x 3-cell running mean that damps particle noise) is 9 mm (deposits are linear in the released mass: no resuspension,
+cell within 30 m of a track, in the 3 x 3-cell running mean that damps particle noise) is 9 mm
+(deposits are linear in the released mass: no resuspension,
 flocculation or hindered settling here), and the scaled deposit 320 m south of the dredging centre
 (the mean over cells within 40 m of that point) is compared with 0.07 mm within a factor of 3.
 Up-current: the scaled deposit more than 30 m north of the northernmost track must stay below
@@ -100,8 +101,10 @@ def run(folder, reduced=False) -> CaseResult:
                   f"implied release is {released * scale / 1000:.0f} t of dry sediment).")
     one_particle = released / count * scale / float(ds.x.values[1] - ds.x.values[0]) ** 2 / 300.0 * 1000.0
     res.notes = (f"Scaled values: 320 m south {value320:.3f} mm (ratio to 0.07 mm: {ratio:.2f}); up-current max "
-                 f"{up_max:.2e} mm. One particle in one cell is {one_particle:.3f} mm scaled, so the 320 m value averages "
-                 f"about {value320 / one_particle * at320.sum():.0f} particles. Nothing was tuned except the release mass (scaled to the 9 mm peak, as the issue "
+                 f"{up_max:.2e} mm. One particle in one cell is {one_particle:.3f} mm scaled, "
+                 "so the 320 m value averages "
+                 f"about {value320 / one_particle * at320.sum():.0f} particles. "
+                 "Nothing was tuned except the release mass (scaled to the 9 mm peak, as the issue "
                  "prescribes)."
                  + ("" if tried is None else f" Tried: with half the mass in the 63 um class (20 % fine, 30 % silt) "
                     f"the 320 m value is {tried[2]:.3f} mm (ratio {tried[2] / REF_320M_MM:.1f}); not a check."))

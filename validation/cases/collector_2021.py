@@ -58,7 +58,8 @@ def build(count, step_s=10.0, duration_h=0.5):
                   "track": {"waypoints_m": [[0, 0], [0, TRACK_M]], "speed_m_s": SPEED_M_S},
                   "near_field": {"model": "turbidity_current", "discharge_flow_m3_s": FLOW_M3_S}}],
         particles={"count": count, "seed": 4},
-        grid={"resolution_m": 10, "extent_m": [-1500, 1500, -1500, 1500], "layers_above_bed_m": [0, 1, 2, 5, 10, 20, 50]},
+        grid={"resolution_m": 10, "extent_m": [-1500, 1500, -1500, 1500],
+              "layers_above_bed_m": [0, 1, 2, 5, 10, 20, 50]},
     )
 
 

@@ -135,6 +135,7 @@ def run(folder, reduced=False) -> CaseResult:
     ax[2].set_title(f"relative error vs particle count (dt = {finest:g} s)", fontsize=9)
     res.figures.append(save(fig, folder, "first_passage.png"))
     res.run_time_s = timer.seconds
-    res.notes = ("Mean time error at each dt: " + ", ".join(f"{dt:g} s: {e:+.2%}" for dt, e in zip(steps, rel["mean T"]))
+    res.notes = ("Mean time error at each dt: "
+                 + ", ".join(f"{dt:g} s: {e:+.2%}" for dt, e in zip(steps, rel["mean T"]))
                  + ". The bias is late and shrinks as sqrt(dt) (missed excursions below the bed within a step).")
     return res

@@ -66,7 +66,8 @@ def run(folder, reduced=False) -> CaseResult:
     mtt = 5.0 / math.pi ** 0.25
     res.check(f"z_max / (F/N^3)^(1/4), MTT's alpha (top-hat {MTT_ALPHA_TOPHAT:.3f})", zmax_mtt, f"{mtt:.3f}",
               (zmax_mtt - mtt) / mtt, 0.03)
-    res.check("z_max constant drift over F/N^3 = 1e2..1e6 m4 (relative spread)", np.ptp(sweep[:, 0]) / sweep[:, 0].mean(),
+    res.check("z_max constant drift over F/N^3 = 1e2..1e6 m4 (relative spread)",
+              np.ptp(sweep[:, 0]) / sweep[:, 0].mean(),
               "0", np.ptp(sweep[:, 0]) / sweep[:, 0].mean(), 0.01)
     exponent = float(np.polyfit(np.log(alphas), np.log(by_alpha), 1)[0])
     res.check("exponent of alpha in z_max", exponent, "-0.5", exponent + 0.5, 0.02)
