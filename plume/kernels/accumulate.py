@@ -49,28 +49,14 @@ def bin_suspended(
     """Add suspended mass into near-bed layers (by height above bed) and midwater levels (by depth),
     each particle's mass times the layer's or level's scale (1: kg; 1 / cell volume: kg m-3).
 
-    layer_kg is (n_layers, ny, nx), level_kg is (n_levels, ny, nx) (n_levels may be 0).
+    layer_kg is (n_layers, ny, nx), level_kg is (n_levels, ny, nx) (n_levels may be 0): rebin_suspended
+    with no previous binning to clear.
     Returns the total suspended mass (kg), including particles outside every layer.
     """
-    n_layers, ny, nx = layer_kg.shape
-    n_levels = level_kg.shape[0]
-    suspended = 0.0
-    for p in range(n_released):
-        if status[p] != st.ACTIVE:
-            continue
-        m = mass_kg[p]
-        suspended += m
-        i = cell_index(x[p], x_min, resolution, nx)
-        j = cell_index(y[p], y_min, resolution, ny)
-        height = z[p] + seabed_depth(seabed, x[p], y[p])
-        if layer_bounds_m[0] <= height < layer_bounds_m[n_layers]:
-            k, _ = irregular_index(height, layer_bounds_m)
-            layer_kg[k, j, i] += m * layer_scale[k]
-        if n_levels > 0:
-            depth = -z[p]
-            if level_bounds_m[0] <= depth < level_bounds_m[n_levels]:
-                k, _ = irregular_index(depth, level_bounds_m)
-                level_kg[k, j, i] += m * level_scale[k]
+    touched = np.empty(2 * n_released, dtype=np.int64)
+    suspended, _ = rebin_suspended(x, y, z, status, mass_kg, n_released, seabed, x_min, y_min, resolution,
+                                   layer_bounds_m, level_bounds_m, layer_kg, level_kg, layer_scale, level_scale,
+                                   touched[:0], 0, touched)
     return suspended
 
 
