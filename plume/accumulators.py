@@ -32,25 +32,30 @@ KDE_MAX_CELLS = 1.0
 
 @dataclass
 class Accumulators:
+    """The running fields of a run, and the records it makes of them.
+
+    The gridded record of each output time (and of each averaging interval) goes straight into
+    `records` (plume.records.RecordFile), so memory does not grow with the run's length; what stays
+    in memory is the running state (maxima, exceedance times, the SSC time integral, the delete-a-group
+    fields) and small series (areas, longest exceedance) of a few numbers per output time."""
+
     grid: OutputGrid
     n_outputs: int
     output_interval_s: float
     ssc_thresholds_kg_m3: np.ndarray
     deposit_thresholds_m: np.ndarray
     deposit_dry_density_kg_m3: float
-    ssc_kg_m3: np.ndarray = field(init=False)  # (time, layer, y, x)
-    ssc_midwater_kg_m3: np.ndarray | None = field(init=False)  # (time, level, y, x)
-    ssc_max_kg_m3: np.ndarray = field(init=False)  # (layer, y, x)
-    ssc_peak_kg_m3: np.ndarray = field(init=False)  # (time, y, x) max over layers and steps so far
-    exceedance_s: np.ndarray = field(init=False)  # (threshold, layer, y, x)
-    deposit_mass_kg_m2: np.ndarray = field(init=False)  # (time, y, x)
     n_classes_kept: int = 0  # > 0: keep the deposit per class too
-    deposit_by_class_kg_m2: np.ndarray | None = field(init=False)  # (time, class, y, x)
     n_sources_kept: int = 0  # > 1: keep the deposit per source too
-    deposit_by_source_kg_m2: np.ndarray | None = field(init=False)  # (time, source, y, x)
-    bed_shear_stress_pa: np.ndarray = field(init=False)  # (time, y, x)
     n_groups: int = 8  # independent particle groups (particles.groups)
     ssc_estimator: str = "kde"  # output.ssc_estimator: "kde" or "histogram"
+    mean_interval_s: float = 0.0  # output.mean_every_h in s (0: no time-aggregated records)
+    n_means: int = 0  # number of averaging intervals
+    n_levels: int = 0  # midwater depth cells (0: none)
+    ssc_max_kg_m3: np.ndarray = field(init=False)  # (layer, y, x)
+    exceedance_s: np.ndarray = field(init=False)  # (threshold, layer, y, x)
+    ssc_integral_kg_s_m3: np.ndarray = field(init=False)  # (layer, y, x) time integral of SSC, every step
+    deposit_area_m2: np.ndarray = field(init=False)  # (time, threshold)
     deposit_group_kg: np.ndarray = field(init=False)  # (group, y, x) gross deposit of each group's particles
     deposit_without_group_kg_m2: np.ndarray = field(init=False)  # (group, y, x) at the latest output
     ssc_max_without_group_kg_m3: np.ndarray = field(init=False)  # (group, layer, y, x)
@@ -59,29 +64,24 @@ class Accumulators:
     def __post_init__(self):
         g = self.grid
         nt = self.n_outputs
-        self.ssc_kg_m3 = np.zeros((nt, g.n_layers, g.ny, g.nx), dtype=np.float32)
-        levels = g.depth_level_bounds_m
-        self.ssc_midwater_kg_m3 = (
-            None if levels is None else np.zeros((nt, len(levels) - 1, g.ny, g.nx), dtype=np.float32)
-        )
+        n_thr = len(self.ssc_thresholds_kg_m3)
+        self.records = None  # plume.records.RecordFile, attached by the simulation before it runs
         self.ssc_max_kg_m3 = np.zeros((g.n_layers, g.ny, g.nx), dtype=np.float32)
-        self.ssc_peak_kg_m3 = np.zeros((nt, g.ny, g.nx), dtype=np.float32)
-        self.exceedance_s = np.zeros((len(self.ssc_thresholds_kg_m3), g.n_layers, g.ny, g.nx), dtype=np.float32)
-        self.deposit_mass_kg_m2 = np.zeros((nt, g.ny, g.nx), dtype=np.float32)
-        self.deposit_by_class_kg_m2 = None if not self.n_classes_kept else np.zeros(
-            (nt, self.n_classes_kept, g.ny, g.nx), dtype=np.float32)
-        self.deposit_by_source_kg_m2 = None if self.n_sources_kept < 2 else np.zeros(
-            (nt, self.n_sources_kept, g.ny, g.nx), dtype=np.float32)
-        self.bed_shear_stress_pa = np.zeros((nt, g.ny, g.nx), dtype=np.float32)
+        self.exceedance_s = np.zeros((n_thr, g.n_layers, g.ny, g.nx), dtype=np.float32)
+        self.ssc_integral_kg_s_m3 = np.zeros((g.n_layers, g.ny, g.nx))
+        self.deposit_area_m2 = np.zeros((nt, len(self.deposit_thresholds_m)))
         # the longest time above each threshold of any near-bed cell, at each output time (so that metrics at
         # an earlier time use the same step-resolved rule as the final field)
-        self.longest_exceedance_s = np.zeros((nt, len(self.ssc_thresholds_kg_m3)))
-        n_g, n_thr = int(self.n_groups), len(self.ssc_thresholds_kg_m3)
+        self.longest_exceedance_s = np.zeros((nt, n_thr))
+        n_g = int(self.n_groups)
         self.deposit_group_kg = np.zeros((n_g, g.ny, g.nx))
         self.deposit_without_group_kg_m2 = np.zeros((n_g, g.ny, g.nx), dtype=np.float32)
         self.ssc_max_without_group_kg_m3 = np.zeros((n_g, g.n_layers, g.ny, g.nx), dtype=np.float32)
         self.exceedance_without_group_s = np.zeros((n_g, n_thr, g.n_layers, g.ny, g.nx), dtype=np.float32)
         self.longest_exceedance_without_group_s = np.zeros((nt, n_g, n_thr))
+        # the state at the start of the current averaging interval
+        self._integral_at_mean_start = np.zeros_like(self.ssc_integral_kg_s_m3)
+        self._deposit_at_mean_start_kg_m2 = np.zeros((g.ny, g.nx))
         # the per-step binning's scratch (zero between steps: the kernel resets the cells it touched)
         self._total = np.zeros((g.n_layers, g.ny, g.nx))
         self._by_group = np.zeros((n_g, g.n_layers, g.ny, g.nx))
@@ -92,11 +92,37 @@ class Accumulators:
         self._pilot_touched = np.zeros(self._pilot.size, dtype=np.int64)
         self._no_snapshot = np.zeros((0, 1, 1))
 
+    def __getstate__(self):  # a checkpoint names the record file; the simulation attaches it again
+        state = dict(self.__dict__)
+        state["records"] = None
+        return state
+
+    def record_layout(self) -> tuple[dict, dict]:
+        """(fixed dimension sizes, variable -> dimensions) of the records (plume.records.RecordFile)."""
+        g = self.grid
+        sizes = {"layer": g.n_layers, "y": g.ny, "x": g.nx}
+        snapshot = {"ssc": ("time", "layer", "y", "x"), "ssc_peak": ("time", "y", "x"),
+                    "deposit_mass": ("time", "y", "x"), "bed_shear_stress": ("time", "y", "x")}
+        if self.n_levels:
+            sizes["depth_level"] = self.n_levels
+            snapshot["ssc_midwater"] = ("time", "depth_level", "y", "x")
+        if self.n_classes_kept:
+            sizes["sediment_class"] = self.n_classes_kept
+            snapshot["deposit_mass_by_class"] = ("time", "sediment_class", "y", "x")
+        if self.n_sources_kept > 1:
+            sizes["source"] = self.n_sources_kept
+            snapshot["deposit_mass_by_source"] = ("time", "source", "y", "x")
+        if self.n_means:
+            sizes["ssc_threshold"] = len(self.ssc_thresholds_kg_m3)
+            snapshot.update({"ssc_mean": ("mean_time", "layer", "y", "x"),
+                             "deposition_rate": ("mean_time", "y", "x"),
+                             "ssc_exceedance_time_cumulative": ("mean_time", "ssc_threshold", "layer", "y", "x")})
+        return sizes, snapshot
+
     def empty_bins(self):
         """Scratch arrays (kg) for one snapshot of suspended mass: near-bed layers and midwater levels."""
         g = self.grid
-        n_levels = 0 if self.ssc_midwater_kg_m3 is None else self.ssc_midwater_kg_m3.shape[1]
-        return np.zeros((g.n_layers, g.ny, g.nx)), np.zeros((n_levels, g.ny, g.nx))
+        return np.zeros((g.n_layers, g.ny, g.nx)), np.zeros((self.n_levels, g.ny, g.nx))
 
     def concentrations(self, layer_kg, level_kg):
         """Binned suspended mass (kg) as concentrations (kg m-3): near-bed layers, midwater levels."""
@@ -108,6 +134,7 @@ class Accumulators:
     def accumulate_step(self, particles, seabed, dt_s: float, snapshot=None) -> int:
         """Exposure over one model step from the particles' positions at its start: the running maximum
         and the time at or above each threshold of the near-bed SSC, and of each delete-a-group estimate,
+        and the SSC's time integral (the averaged records' numerator),
         resolved on the model step (a collector crosses a 50 m cell in about 100 s; hourly snapshots
         would miss it). Costs O(particles): only the cells the particles touch are visited. With
         `snapshot` (layer, y, x; zeros), the estimated near-bed SSC (kg m-3) is written into it too."""
@@ -116,7 +143,7 @@ class Accumulators:
         return accumulate_exposure_sparse(
             p.x_m, p.y_m, p.z_m, p.status, p.mass_kg, p.particle_id, p.n_released, seabed, g.x_min_m, g.y_min_m,
             g.resolution_m, g.layer_bounds_m, self._inv_volume_m3, self.ssc_thresholds_kg_m3, float(dt_s),
-            self._total, self._by_group, self.ssc_max_kg_m3, self.exceedance_s,
+            self._total, self._by_group, self.ssc_max_kg_m3, self.exceedance_s, self.ssc_integral_kg_s_m3,
             self.ssc_max_without_group_kg_m3, self.exceedance_without_group_s, self._estimator, self._kde_params,
             self._pilot, self._pilot_touched, self._no_snapshot if snapshot is None else snapshot)
 
@@ -141,33 +168,41 @@ class Accumulators:
 
     def record(self, k: int, layer_kg, level_kg, deposit_kg, bed_shear_stress_pa, ssc_near_bed=None,
                deposit_by_source_kg=None):
-        """Store output time k from this snapshot's binned mass, the deposit (class, y, x; kg) and the
-        bed shear stress (y, x; Pa); `ssc_near_bed` (layer, y, x; kg m-3), when given, is the estimator's
-        near-bed SSC (else the histogram of layer_kg); `deposit_by_source_kg` (source, y, x; kg) when the
-        deposit is kept per source. The mass budget is recorded by plume.budget.MassBudget."""
+        """Write output time k's record from this snapshot's binned mass, the deposit (class, y, x; kg) and
+        the bed shear stress (y, x; Pa); `ssc_near_bed` (layer, y, x; kg m-3), when given, is the
+        estimator's near-bed SSC (else the histogram of layer_kg); `deposit_by_source_kg` (source, y, x; kg)
+        when the deposit is kept per source. The mass budget is recorded by plume.budget.MassBudget."""
         g = self.grid
+        out = self.records
         ssc, ssc_levels = self.concentrations(layer_kg, level_kg)
-        self.ssc_kg_m3[k] = ssc if ssc_near_bed is None else ssc_near_bed
-        self.ssc_peak_kg_m3[k] = self.ssc_max_kg_m3.max(axis=0)  # the step-resolved peak so far (ssc_area)
-        if self.ssc_midwater_kg_m3 is not None:
-            self.ssc_midwater_kg_m3[k] = ssc_levels
-        self.deposit_mass_kg_m2[k] = deposit_kg.sum(axis=0) / g.cell_area_m2
+        out.write("ssc", k, ssc if ssc_near_bed is None else ssc_near_bed)
+        out.write("ssc_peak", k, self.ssc_max_kg_m3.max(axis=0))  # the step-resolved peak so far (ssc_area)
+        if self.n_levels:
+            out.write("ssc_midwater", k, ssc_levels)
+        deposit_kg_m2 = (deposit_kg.sum(axis=0) / g.cell_area_m2).astype(np.float32)
+        out.write("deposit_mass", k, deposit_kg_m2)
+        self.deposit_area_m2[k] = area_at_or_above(deposit_kg_m2 / np.float32(self.deposit_dry_density_kg_m3),
+                                                   self.deposit_thresholds_m, g.cell_area_m2)
         self.deposit_without_group_kg_m2[...] = self.deposit_without_group(deposit_kg.sum(axis=0))
-        if self.deposit_by_class_kg_m2 is not None:
-            self.deposit_by_class_kg_m2[k] = deposit_kg / g.cell_area_m2
-        if self.deposit_by_source_kg_m2 is not None:
-            self.deposit_by_source_kg_m2[k] = deposit_by_source_kg / g.cell_area_m2
-        self.bed_shear_stress_pa[k] = bed_shear_stress_pa
+        if self.n_classes_kept:
+            out.write("deposit_mass_by_class", k, deposit_kg / g.cell_area_m2)
+        if self.n_sources_kept > 1:
+            out.write("deposit_mass_by_source", k, deposit_by_source_kg / g.cell_area_m2)
+        out.write("bed_shear_stress", k, bed_shear_stress_pa)
         if self.exceedance_s.size:
             self.longest_exceedance_s[k] = self.exceedance_s.reshape(self.exceedance_s.shape[0], -1).max(axis=1)
             e = self.exceedance_without_group_s
             self.longest_exceedance_without_group_s[k] = e.reshape(e.shape[0], e.shape[1], -1).max(axis=2)
 
-    @property
-    def deposit_thickness_m(self) -> np.ndarray:
-        return self.deposit_mass_kg_m2 / np.float32(self.deposit_dry_density_kg_m3)
-
-    @property
-    def deposit_area_m2(self) -> np.ndarray:
-        """(time, threshold): seabed area with deposit at or above each thickness threshold."""
-        return area_at_or_above(self.deposit_thickness_m, self.deposit_thresholds_m, self.grid.cell_area_m2)
+    def record_mean(self, m: int, deposit_kg) -> None:
+        """Write averaging interval m's record at its end: the mean near-bed SSC over the interval (from
+        the SSC integrated on every model step), the net deposition rate (the change of the deposit,
+        deposit_kg: y, x, over the interval) and the time at or above each SSC threshold since the start."""
+        out = self.records
+        interval = self.mean_interval_s
+        out.write("ssc_mean", m, (self.ssc_integral_kg_s_m3 - self._integral_at_mean_start) / interval)
+        deposit_kg_m2 = deposit_kg / self.grid.cell_area_m2
+        out.write("deposition_rate", m, (deposit_kg_m2 - self._deposit_at_mean_start_kg_m2) / interval)
+        out.write("ssc_exceedance_time_cumulative", m, self.exceedance_s)
+        self._integral_at_mean_start[...] = self.ssc_integral_kg_s_m3
+        self._deposit_at_mean_start_kg_m2[...] = deposit_kg_m2

@@ -99,11 +99,9 @@ class SeabedDeposit:
         """Whole particles' worth of pending mass, as new particles in the water (or None)."""
         r = self.resuspension
         quantum_kg = np.tile(r.particle_mass_kg, self.n_sources)  # per pool: its class's particle mass
-        counts = particles_ready(self.pending_kg, quantum_kg)
-        pool, j, i = np.nonzero(counts)
+        pool, j, i, n = particles_ready(self.pending_kg, quantum_kg)
         if pool.size == 0:
             return None
-        n = counts[pool, j, i]
         self.pending_kg[pool, j, i] -= n * quantum_kg[pool]
         pool, j, i = np.repeat(pool, n), np.repeat(j, n), np.repeat(i, n)
         g = self.grid

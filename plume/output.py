@@ -39,6 +39,14 @@ VARIABLES = {
                          "concentration of one particle of mean mass in one grid cell of each near-bed layer: "
                          "thresholds below about ten times this measure particle noise"),
     "deposit_mass": ("kg m-2", None, "cumulative deposited dry sediment mass per unit seabed area"),
+    "ssc_mean": ("kg m-3", "mass_concentration_of_suspended_matter_in_sea_water",
+                 "mean over the averaging interval (integrated on every model step) of suspended sediment "
+                 "concentration in near-bed layers"),
+    "deposition_rate": ("kg m-2 s-1", None, "net rate of change of the deposited dry sediment mass per unit "
+                        "seabed area over the averaging interval (negative where erosion wins)"),
+    "ssc_exceedance_time_cumulative": ("s", None, "time with near-bed suspended sediment concentration at or "
+                                       "above threshold from the start of the run to the end of the averaging "
+                                       "interval (accumulated on the model step)"),
     "deposit_mass_without_group": ("kg m-2", None,
                                    "cumulative deposited dry sediment mass per unit seabed area estimated "
                                    "without the particles of one group (the other groups' mass times G / (G - 1)): "
@@ -97,11 +105,14 @@ def _attrs(name: str) -> dict:
     return cf_attributes(VARIABLES[name])
 
 
-def build_dataset(simulation) -> xr.Dataset:
-    """The output Dataset of a finished simulation."""
+def build_dataset(simulation, lazy: bool = False) -> xr.Dataset:
+    """The output Dataset of a finished simulation. Its gridded records come from the run's record file
+    (plume.records): read lazily, one record at a time, with `lazy` (the caller then writes the result
+    and calls simulation.close()), else loaded into memory and the scratch file removed."""
     sc = simulation.scenario
     grid = simulation.grid
     acc = simulation.accumulators
+    rec = simulation.records.open_lazily()  # dask arrays, one record per chunk
     proj = simulation.projection
     x = grid.x_centres_m
     y = grid.y_centres_m
@@ -118,17 +129,18 @@ def build_dataset(simulation) -> xr.Dataset:
     data_vars = {
         "crs": ((), np.int32(0), proj.cf_grid_mapping()),
         "depth": (spatial, depth.astype(np.float32), {**_attrs("depth"), **on_grid, "positive": "down"}),
-        "ssc": (("time", "layer", "y", "x"), acc.ssc_kg_m3, {**_attrs("ssc"), **on_grid}),
+        "ssc": (("time", "layer", "y", "x"), rec["ssc"], {**_attrs("ssc"), **on_grid}),
         "ssc_max": (("layer", "y", "x"), acc.ssc_max_kg_m3, {**_attrs("ssc_max"), **on_grid,
                                                               "cell_methods": "time: maximum"}),
-        "ssc_peak": (("time", "y", "x"), acc.ssc_peak_kg_m3, {**_attrs("ssc_peak"), **on_grid}),
+        "ssc_peak": (("time", "y", "x"), rec["ssc_peak"], {**_attrs("ssc_peak"), **on_grid}),
         "ssc_exceedance_time": (("ssc_threshold", "layer", "y", "x"), acc.exceedance_s,
                                 {**_attrs("ssc_exceedance_time"), **on_grid}),
-        "deposit_mass": (("time", "y", "x"), acc.deposit_mass_kg_m2, {**_attrs("deposit_mass"), **on_grid}),
-        "deposit_thickness": (("time", "y", "x"), acc.deposit_thickness_m,
+        "deposit_mass": (("time", "y", "x"), rec["deposit_mass"], {**_attrs("deposit_mass"), **on_grid}),
+        "deposit_thickness": (("time", "y", "x"), rec["deposit_mass"] / np.float32(acc.deposit_dry_density_kg_m3),
                               {**_attrs("deposit_thickness"), **on_grid}),
         "deposit_area": (("time", "deposit_threshold"), acc.deposit_area_m2, _attrs("deposit_area")),
-        "bed_shear_stress": (("time", "y", "x"), acc.bed_shear_stress_pa, {**_attrs("bed_shear_stress"), **on_grid}),
+        "bed_shear_stress": (("time", "y", "x"), rec["bed_shear_stress"],
+                             {**_attrs("bed_shear_stress"), **on_grid}),
         "layer_bounds": (("layer", "nv"), np.stack([bounds[:-1], bounds[1:]], axis=1), {"units": "m"}),
         "ssc_exceedance_time_longest": (("time", "ssc_threshold"), acc.longest_exceedance_s,
                                         _attrs("ssc_exceedance_time_longest")),
@@ -148,8 +160,8 @@ def build_dataset(simulation) -> xr.Dataset:
         data_vars[f"mass_{name}"] = (("time",), simulation.budget.series_kg[name], _attrs(f"mass_{name}"))
         data_vars[f"mass_{name}_by_source"] = (("time", "source"), simulation.budget.series_by_source_kg[name],
                                                _attrs(f"mass_{name}_by_source"))
-    if acc.deposit_by_source_kg_m2 is not None:
-        data_vars["deposit_mass_by_source"] = (("time", "source", "y", "x"), acc.deposit_by_source_kg_m2,
+    if "deposit_mass_by_source" in rec:
+        data_vars["deposit_mass_by_source"] = (("time", "source", "y", "x"), rec["deposit_mass_by_source"],
                                                {**_attrs("deposit_mass_by_source"), **on_grid})
 
     coords = {
@@ -175,14 +187,14 @@ def build_dataset(simulation) -> xr.Dataset:
                   {"long_name": "independent particle group left out (a hash of the particle id modulo "
                                 "particles.groups)"}),
     }
-    if acc.ssc_midwater_kg_m3 is not None:
+    if "ssc_midwater" in rec:
         levels = grid.depth_level_bounds_m
         coords["depth_level"] = ("depth_level", 0.5 * (levels[:-1] + levels[1:]),
                                  {"standard_name": "depth", "long_name": "mid-depth of midwater cell",
                                   "units": "m", "positive": "down", "bounds": "depth_level_bounds"})
         data_vars["depth_level_bounds"] = (("depth_level", "nv"), np.stack([levels[:-1], levels[1:]], axis=1),
                                            {"units": "m", "positive": "down"})
-        data_vars["ssc_midwater"] = (("time", "depth_level", "y", "x"), acc.ssc_midwater_kg_m3,
+        data_vars["ssc_midwater"] = (("time", "depth_level", "y", "x"), rec["ssc_midwater"],
                                      {**_attrs("ssc_midwater"), **on_grid})
 
     classes = sc.sediment.classes
@@ -192,18 +204,68 @@ def build_dataset(simulation) -> xr.Dataset:
                                      {"long_name": "sediment class name"})
     data_vars["settling_velocity"] = (("sediment_class",), np.asarray(simulation.settling_m_s, dtype=float),
                                       _attrs("settling_velocity"))
-    if acc.deposit_by_class_kg_m2 is not None:
-        data_vars["deposit_mass_by_class"] = (("time", "sediment_class", "y", "x"), acc.deposit_by_class_kg_m2,
+    if "deposit_mass_by_class" in rec:
+        data_vars["deposit_mass_by_class"] = (("time", "sediment_class", "y", "x"), rec["deposit_mass_by_class"],
                                               {**_attrs("deposit_mass_by_class"), **on_grid})
+    if acc.n_means:
+        _add_means(data_vars, coords, rec, acc, time_units, on_grid)
     data_vars.update(_source_variables(sc, proj))
     data_vars.update(_jet_variables(simulation.jets))
     data_vars["deposit_dry_density"] = ((), float(sc.sediment.deposit_dry_density_kg_m3),
                                         _attrs("deposit_dry_density"))
     ds = xr.Dataset(data_vars=data_vars, coords=coords)
     distances = getattr(sc.output, "metric_distances_m", None)
-    ds = add_metrics(ds, None if distances is None else [float(d) for d in distances])
+    with dask_in_process():
+        if not lazy:
+            ds = ds.load()
+            simulation.close()
+        ds = add_metrics(ds, None if distances is None else [float(d) for d in distances])
     ds.attrs = _global_attributes(sc, lon, lat, output_s, simulation)
     return ds
+
+
+def _add_means(data_vars: dict, coords: dict, rec: dict, acc, time_units: str, on_grid: dict) -> None:
+    """The time-aggregated records (output.mean_every_h): means over each averaging interval, with its
+    bounds (CF 7.1 and 7.3: cell_methods "mean_time: mean")."""
+    interval = acc.mean_interval_s
+    ends = (np.arange(acc.n_means) + 1.0) * interval
+    coords["mean_time"] = ("mean_time", ends - 0.5 * interval,
+                           {"standard_name": "time", "long_name": "middle of the averaging interval",
+                            "units": time_units, "calendar": "standard", "bounds": "mean_time_bounds"})
+    data_vars["mean_time_bounds"] = (("mean_time", "nv"), np.stack([ends - interval, ends], axis=1),
+                                     {"units": time_units, "calendar": "standard"})
+    data_vars["ssc_mean"] = (("mean_time", "layer", "y", "x"), rec["ssc_mean"],
+                             {**_attrs("ssc_mean"), **on_grid, "cell_methods": "mean_time: mean"})
+    data_vars["deposition_rate"] = (("mean_time", "y", "x"), rec["deposition_rate"],
+                                    {**_attrs("deposition_rate"), **on_grid, "cell_methods": "mean_time: mean"})
+    data_vars["ssc_exceedance_time_cumulative"] = (
+        ("mean_time", "ssc_threshold", "layer", "y", "x"), rec["ssc_exceedance_time_cumulative"],
+        {**_attrs("ssc_exceedance_time_cumulative"), **on_grid})
+
+
+@contextmanager
+def dask_in_process():
+    """Compute dask arrays here, in this thread and in order: a result is read and written one record at
+    a time, and a run inside a dask.distributed worker (plume ensemble) does not hand its own file's
+    records to the cluster."""
+    import dask
+
+    with dask.config.set(scheduler="synchronous"):
+        yield
+
+
+def reopen_written(nc_path: Path) -> xr.Dataset:
+    """A written result as the Dataset a run returns: in memory when it is small, else read lazily
+    (a long run's records are not all loaded at its end)."""
+    ds = xr.open_dataset(nc_path, engine="netcdf4", decode_times=False)
+    if ds.nbytes <= LOAD_WRITTEN_BYTES:
+        ds = ds.load()
+        ds.close()
+    return ds
+
+
+# a written result up to this size is returned in memory (the default run's is about 0.3 GB)
+LOAD_WRITTEN_BYTES = 1 << 30
 
 
 def _source_variables(sc, proj) -> dict:
@@ -352,10 +414,16 @@ def write_dataset(ds: xr.Dataset, path: Path, encoding: dict | None = None) -> N
         enc[name] = {**enc.get(name, {}), **extra}
     from .signals import interrupts_deferred
 
-    with written_atomically(path) as tmp, interrupts_deferred():
+    # variables read lazily from the run's records are written after the rest, one variable at a time:
+    # dask then writes their records in record order, so equal data give equal bytes
+    lazy = [name for name, v in ds.data_vars.items() if v.chunks is not None]
+    with written_atomically(path) as tmp, interrupts_deferred(), dask_in_process():
         # an interrupt inside to_netcdf can land while xarray holds its file lock and the close then
         # waits on that same lock for ever: the write (seconds) finishes first, then the interrupt acts
-        ds.to_netcdf(tmp, engine="netcdf4", encoding=enc)
+        ds.drop_vars(lazy).to_netcdf(tmp, engine="netcdf4", encoding={k: v for k, v in enc.items() if k not in lazy})
+        for name in lazy:
+            xr.Dataset({name: ds[name].variable}).to_netcdf(tmp, mode="a", engine="netcdf4",
+                                                            encoding={name: enc[name]})
 
 
 def write_text(path: Path, text: str) -> None:

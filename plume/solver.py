@@ -101,6 +101,9 @@ class Simulation:
         self.dt_s = float(t.step_s)
         self.n_steps = int(t.n_steps)
         self.steps_per_output = int(t.steps_per_output)
+        mean_every_h = scenario.output.mean_every_h
+        self.steps_per_mean = int(round(mean_every_h * 3600.0 / self.dt_s)) if mean_every_h else 0
+        self.n_means = self.n_steps // self.steps_per_mean if self.steps_per_mean else 0
         thresholds = scenario.thresholds
         self.accumulators = Accumulators(
             self.grid, int(t.n_outputs), float(t.output_every_s),
@@ -110,7 +113,11 @@ class Simulation:
             n_sources_kept=self.n_sources,
             n_groups=int(scenario.particles.groups),
             ssc_estimator=str(scenario.output.ssc_estimator),
+            mean_interval_s=self.steps_per_mean * self.dt_s, n_means=self.n_means,
+            n_levels=n_levels,
         )
+        self.records = None  # plume.records.RecordFile, opened when the run starts
+        self.records_are_scratch = True
         self.budget = MassBudget(int(t.n_outputs), self.n_sources)
         self.key = seed_key(int(scenario.particles.seed))
         self.domain = (self.grid.x_min_m, self.grid.x_max_m, self.grid.y_min_m, self.grid.y_max_m)
@@ -168,13 +175,13 @@ class Simulation:
 
     def release_due(self, t_s: float) -> None:
         p = self.particles
-        end = int(np.searchsorted(p.release_time_s, t_s + 1e-9 * self.dt_s, side="right"))
-        if end > p.n_released:
-            p.status[p.n_released:end] = st.ACTIVE
-            mass = p.mass_kg[p.n_released:end]
-            self.budget.release(float(np.sum(mass)), self.by_source(p.source_index[p.n_released:end], mass))
-            self.particles_released += end - p.n_released
-            p.n_released = end
+        w = p.first_waiting
+        end = w + int(np.searchsorted(p.release_time_s[w:], t_s + 1e-9 * self.dt_s, side="right"))
+        if end > w:
+            released = p.release_until(end)
+            mass = p.mass_kg[released]
+            self.budget.release(float(np.sum(mass)), self.by_source(p.source_index[released], mass))
+            self.particles_released += end - w
 
     def by_source(self, source_index, mass_kg) -> np.ndarray:
         """(source,) sums of mass_kg by source_index."""
@@ -275,7 +282,20 @@ class Simulation:
         self.next_particle_id += new.count
         self.budget.resuspend(float(np.sum(new.mass_kg)), self.by_source(new.source_index, new.mass_kg))
 
+    def open_records(self, path: Path | None = None, resume: bool = False) -> None:
+        """Open the file the gridded records stream into (plume.records): `path`, or a scratch file in the
+        system's temporary folder (removed by close(), or when this process ends)."""
+        from .records import RecordFile, scratch_records_path
+
+        self.records_are_scratch = path is None
+        path = scratch_records_path(None, self.scenario.name) if path is None else Path(path)
+        self.records = RecordFile(path, *self.accumulators.record_layout(), resume=resume,
+                                  scratch=self.records_are_scratch)
+        self.accumulators.records = self.records
+
     def record(self, output_index: int) -> None:
+        if self.records is None:  # the pieces of a step driven one by one
+            self.open_records()
         p = self.particles
         layer_kg, level_kg, suspended = self.bin_suspended()
         ssc = np.zeros_like(layer_kg)  # the near-bed SSC estimate; the maxima see every output too
@@ -291,10 +311,16 @@ class Simulation:
         self.budget.record(output_index, suspended, n,
                            self.by_source(p.source_index[:n][in_water], p.mass_kg[:n][in_water]))
 
-    def run(self, progress: bool = False, checkpoint: Path | None = None, resume: bool = False) -> None:
-        """Run to the end. With `checkpoint` (a path), save the state there every
-        output.checkpoint_every_h of model time; with `resume`, continue from the state saved there
-        (when there is one)."""
+    def record_mean(self, mean_index: int) -> None:
+        """The time-aggregated record of averaging interval `mean_index`, at its end."""
+        self.accumulators.record_mean(mean_index, self.deposit.by_pool_kg().sum(axis=(0, 1)))
+
+    def run(self, progress: bool = False, checkpoint: Path | None = None, resume: bool = False,
+            records: Path | None = None) -> None:
+        """Run to the end, writing the gridded records to `records` (plume.records; default: a scratch
+        file in the system's temporary folder, read back by build_dataset). With `checkpoint` (a path),
+        save the state there every output.checkpoint_every_h of model time; with `resume`, continue from
+        the state saved there (when there is one) and write on into its records."""
         from . import checkpoint as saved
 
         first = 0
@@ -304,6 +330,17 @@ class Simulation:
         self.particle_steps_at_start = self.particle_steps
         every_h = self.scenario.output.checkpoint_every_h
         every = max(int(round(every_h * 3600.0 / self.dt_s)), 1) if checkpoint is not None and every_h else 0
+        self.open_records(records, resume=first > 0)
+        try:
+            self._run_steps(first, every, checkpoint, progress)
+        except BaseException:
+            if not every:  # nothing to resume from: the records are of no use
+                self.records.remove()
+            raise
+
+    def _run_steps(self, first: int, every: int, checkpoint, progress: bool) -> None:
+        from . import checkpoint as saved
+
         bar = tqdm(total=self.n_steps, initial=first, unit="step", disable=None if progress else True,
                    desc=self.scenario.name, dynamic_ncols=True)
         with bar:
@@ -311,16 +348,29 @@ class Simulation:
                 self.compile(announce=lambda: tqdm.write(COMPILE_NOTICE, file=sys.stderr))
             for n in range(first, self.n_steps + 1):
                 if every and n > first and n % every == 0 and n < self.n_steps:
+                    self.records.sync()
                     saved.save(self, n, checkpoint)  # the state before step n: a resume starts here
                 self.release_due(n * self.dt_s)
                 if n % self.steps_per_output == 0:
                     self.record(n // self.steps_per_output)
+                if self.steps_per_mean and n and n % self.steps_per_mean == 0:
+                    self.record_mean(n // self.steps_per_mean - 1)
                 if n == self.n_steps:
                     break
                 self.step(n)
                 bar.update(1)
                 if n % 20 == 0:
                     bar.set_postfix(active=self.particles.n_released - self.finished_in_arrays, refresh=False)
+
+    def close(self, remove_records: bool = False) -> None:
+        """Close the record file (after build_dataset has read it); remove it when it is scratch or
+        `remove_records` says so (the result is written)."""
+        if self.records is not None:
+            if self.records_are_scratch or remove_records:
+                self.records.remove()
+            else:
+                self.records.close()
+                self.records.close_reader()
 
 
 @dataclass
@@ -356,13 +406,22 @@ def run(scenario, *, progress: bool = False, write: bool = True, threads: int | 
         check_targets(path.parent, files, folders)  # fail before the run, not after it
     started = wallclock.perf_counter()
     simulation = Simulation(scenario)
-    checkpoint = checkpoint_path(path) if write else None
-    simulation.run(progress=progress, checkpoint=checkpoint, resume=resume)
-    dataset = build_dataset(simulation)
-    if write:
-        from .output import write_metrics
-        from .resultset import result_set
+    if not write:
+        simulation.run(progress=progress)
+        dataset = build_dataset(simulation)  # in memory; the scratch records are removed
+        return RunResult(scenario, simulation, dataset, None, wallclock.perf_counter() - started)
 
+    from .output import reopen_written, write_metrics
+    from .records import records_path, scratch_records_path
+    from .resultset import result_set
+
+    checkpoint = checkpoint_path(path)
+    # the records stream to disk beside the result: kept with the checkpoint of a run that checkpoints
+    # (a resume writes on into them), a unique hidden scratch file otherwise
+    records = records_path(path) if scenario.output.checkpoint_every_h else scratch_records_path(path.parent, path.stem)
+    simulation.run(progress=progress, checkpoint=checkpoint, resume=resume, records=records)
+    try:
+        dataset = build_dataset(simulation, lazy=True)  # read back one record at a time
         with result_set(path.parent, files + folders) as staged:
             nc = staged.path(path.name)
             write_dataset(dataset, nc)
@@ -375,8 +434,12 @@ def run(scenario, *, progress: bool = False, write: bool = True, threads: int | 
                                               _trajectory_attrs(dataset.attrs))
             if also_write is not None:
                 also_write(dataset, nc)
-        checkpoint.unlink(missing_ok=True)  # the result is in: nothing left to resume
-    return RunResult(scenario, simulation, dataset, path if write else None, wallclock.perf_counter() - started)
+    except BaseException:
+        simulation.close(remove_records=not scenario.output.checkpoint_every_h)
+        raise
+    simulation.close(remove_records=True)
+    checkpoint.unlink(missing_ok=True)  # the result is in: nothing left to resume
+    return RunResult(scenario, simulation, reopen_written(path), path, wallclock.perf_counter() - started)
 
 
 def _trajectory_attrs(attrs: dict) -> dict:

@@ -31,6 +31,14 @@ def exposure(ssc, time_s) -> np.ndarray:
     return total
 
 
+def max_over_records(series, k: int) -> np.ndarray:
+    """Maximum over records 0..k of a sequence of arrays (series[i] is record i), one record at a time."""
+    peak = np.array(series[0], dtype=float)
+    for i in range(1, k + 1):
+        np.maximum(peak, series[i], out=peak)
+    return peak
+
+
 def max_distance(reached, distance_m) -> np.ndarray:
     """Largest distance (m) of a cell where `reached` is true, over the last two axes; NaN where none is."""
     reached = np.asarray(reached, dtype=bool)

@@ -85,6 +85,22 @@ def seconds(ds) -> np.ndarray:
     return np.asarray(t, dtype=float) - float(t[0])
 
 
+class records:
+    """A (time, ...) variable read one output record at a time: records(var, dims)[k] is record k as
+    a numpy array with the other dimensions in `dims` order (a lazily opened file reads only that
+    record)."""
+
+    def __init__(self, variable, dims):
+        self.variable = variable.transpose("time", *dims)
+        self.shape = self.variable.shape
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, k: int) -> np.ndarray:
+        return self.variable.isel(time=k).values
+
+
 def cell_area_m2(ds) -> float:
     x, y = ds["x"].values, ds["y"].values
     dx = float(x[1] - x[0]) if x.size > 1 else float("nan")
@@ -129,26 +145,28 @@ def metrics_dataset(ds, time_index: int = -1, distances_m=DEFAULT_DISTANCES_M) -
     if has_geometry(ds):
         out["distance_to_track"] = (dims2, distance, {**metric_attrs("distance_to_track"), **on_grid})
 
-    ssc = ds["ssc"].values[: k + 1]
+    # the time series are read one record at a time: a long run's file is never loaded whole
+    ssc = records(ds["ssc"], ("layer", "y", "x"))
     out["ssc_exposure"] = (("layer",) + dims2, fields.exposure(ssc, t).astype(np.float32),
                            {**metric_attrs("ssc_exposure", when), **on_grid})
     if "ssc_midwater" in ds.variables:
-        out["ssc_midwater_exposure"] = (("depth_level",) + dims2,
-                                        fields.exposure(ds["ssc_midwater"].values[: k + 1], t).astype(np.float32),
+        midwater = records(ds["ssc_midwater"], ("depth_level", "y", "x"))
+        out["ssc_midwater_exposure"] = (("depth_level",) + dims2, fields.exposure(midwater, t).astype(np.float32),
                                         {**metric_attrs("ssc_midwater_exposure", when), **on_grid})
     final = k == n - 1
     if "ssc_peak" in ds.variables:  # resolved on the model step, up to output k
-        peak_ssc = ds["ssc_peak"].transpose("time", "y", "x").values[k]
+        peak_ssc = ds["ssc_peak"].transpose("time", "y", "x").isel(time=k).values
     elif final and "ssc_max" in ds.variables:
         peak_ssc = ds["ssc_max"].values.max(axis=0)
     else:  # a file without them: the output snapshots
-        peak_ssc = ssc.max(axis=(0, 1)) if ssc.size else np.zeros(distance.shape)  # (y, x) over times, layers
-    peak_thick = ds["deposit_thickness"].values[: k + 1].max(axis=0)
+        peak_ssc = fields.max_over_records(ssc, k).max(axis=0)  # (y, x) over times and layers
+    peak_thick = fields.max_over_records(records(ds["deposit_thickness"], ("y", "x")), k)
     released = float(ds["mass_released"].values[k])
     limits = np.asarray(distances_m, dtype=float)
     nodules = nodule_mass(ds, float(t[-1]))
     outside = _outside_fraction(ds)
-    fieldwise = _field_metrics(ds, ds["deposit_mass"].values[k], peak_thick, peak_ssc, distance, outside, area,
+    deposit_now = ds["deposit_mass"].transpose("time", "y", "x").isel(time=k).values
+    fieldwise = _field_metrics(ds, deposit_now, peak_thick, peak_ssc, distance, outside, area,
                                limits, released, nodules)
     fieldwise.pop("deposit_area")  # the file has the accumulator's own, at every output time
     for name, values in fieldwise.items():
@@ -167,19 +185,19 @@ def metrics_dataset(ds, time_index: int = -1, distances_m=DEFAULT_DISTANCES_M) -
 
     if "deposit_mass_by_class" in ds.variables:
         dep_thr = ds["deposit_threshold"].values
-        by_class = ds["deposit_mass_by_class"].transpose("time", "sediment_class", "y", "x").values
-        thick = by_class[: k + 1] / dry_density(ds)
+        by_class = records(ds["deposit_mass_by_class"], ("sediment_class", "y", "x"))
+        density = dry_density(ds)
         out["deposit_area_by_class"] = (("sediment_class", "deposit_threshold"),
-                                        fields.area_at_or_above(thick[-1], dep_thr, area),
+                                        fields.area_at_or_above(by_class[k] / density, dep_thr, area),
                                         metric_attrs("deposit_area_by_class", when))
-        peak = thick.max(axis=0)  # (class, y, x)
+        peak = fields.max_over_records(by_class, k) / density  # (class, y, x)
         reached = np.stack([peak >= v for v in dep_thr], axis=1)  # (class, threshold, y, x)
         out["deposit_max_distance_by_class"] = (("sediment_class", "deposit_threshold"),
                                                 fields.max_distance(reached, distance),
                                                 metric_attrs("deposit_max_distance_by_class", when))
         out["deposited_fraction_within_by_class"] = (
             ("sediment_class", "distance_limit"),
-            fields.per_mass(fields.mass_within(by_class[k], distance, limits, area), released),
+            fields.per_mass(fields.mass_within(np.asarray(by_class[k]), distance, limits, area), released),
             metric_attrs("deposited_fraction_within_by_class", when))
 
     if "deposit_mass_by_source" in ds.variables:
@@ -280,12 +298,14 @@ def _by_source(ds, k, distance, cell_m2, when) -> dict:
     """Each source's own deposit: its areas above the thresholds (in all and outside the swept footprint),
     its reach from the track and the share of its release that lies deposited."""
     dep_thr = ds["deposit_threshold"].values
-    by_source = ds["deposit_mass_by_source"].transpose("time", "source", "y", "x").values
-    thick = by_source[: k + 1] / dry_density(ds)
-    reached = np.stack([thick.max(axis=0) >= v for v in dep_thr], axis=1)  # (source, threshold, y, x)
+    by_source = records(ds["deposit_mass_by_source"], ("source", "y", "x"))
+    density = dry_density(ds)
+    final = np.asarray(by_source[k]) / density
+    reached = np.stack([fields.max_over_records(by_source, k) / density >= v for v in dep_thr],
+                       axis=1)  # (source, threshold, y, x)
     dims = ("source", "deposit_threshold")
     out = {
-        "deposit_area_by_source": (dims, fields.area_at_or_above(thick[-1], dep_thr, cell_m2),
+        "deposit_area_by_source": (dims, fields.area_at_or_above(final, dep_thr, cell_m2),
                                    metric_attrs("deposit_area_by_source", when)),
         "deposit_max_distance_by_source": (dims, fields.max_distance(reached, distance),
                                            metric_attrs("deposit_max_distance_by_source", when)),
@@ -294,7 +314,7 @@ def _by_source(ds, k, distance, cell_m2, when) -> dict:
         from .footprint import covered_fraction
 
         outside = 1.0 - covered_fraction(ds)
-        areas = np.array([[(outside * (t >= v)).sum() * cell_m2 for v in dep_thr] for t in thick[-1]])
+        areas = np.array([[(outside * (t >= v)).sum() * cell_m2 for v in dep_thr] for t in final])
         out["deposit_area_outside_footprint_by_source"] = (
             dims, areas, metric_attrs("deposit_area_outside_footprint_by_source", when))
     out.update(_deposited_fraction_by_source(ds, k, when))

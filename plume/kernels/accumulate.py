@@ -227,14 +227,15 @@ def _coprime_stride(stride, n):
 @njit(cache=True, parallel=True)
 def accumulate_exposure_sparse(
     x, y, z, status, mass_kg, particle_id, n_released, seabed, x_min, y_min, resolution, layer_bounds_m,
-    inv_volume_m3, thresholds_kg_m3, dt, total, by_group, ssc_max_kg_m3, exceedance_s,
+    inv_volume_m3, thresholds_kg_m3, dt, total, by_group, ssc_max_kg_m3, exceedance_s, ssc_integral,
     ssc_max_without_kg_m3, exceedance_without_s, estimator, kde_params, pilot, pilot_touched, snapshot,
 ):
     """One model step of near-bed exposure, in O(particles): estimate the near-bed SSC of the suspended
     particles (total and per group, particle_group) into the scratch arrays total (layer, y, x) and
     by_group (group, layer, y, x), which must be zero on entry; then, in the cells they touched only,
     update the running maximum and the time at or above each threshold of the full estimate and of
-    each delete-a-group estimate (the concentration without group g, scaled by G / (G - 1)), copy the
+    each delete-a-group estimate (the concentration without group g, scaled by G / (G - 1)), add
+    c dt to the time integral ssc_integral (layer, y, x; kg m-3 s), copy the
     full estimate into `snapshot` when it has cells, and zero the scratch cells again.
 
     Parallel over bands of grid rows (EXPOSURE_BANDS): a band adds the particles that reach its rows in
@@ -359,6 +360,7 @@ def accumulate_exposure_sparse(
             c = total[k, j, i]
             if keep:
                 snapshot[k, j, i] = c
+            ssc_integral[k, j, i] += c * dt
             _expose(c, thresholds_kg_m3, dt, ssc_max_kg_m3, exceedance_s, k, j, i)
             for g in range(n_groups):
                 _expose((c - by_group[g, k, j, i]) * scale, thresholds_kg_m3, dt, ssc_max_without_kg_m3[g],

@@ -109,16 +109,32 @@ def erode(tau_pa, fluff_kg, consolidated_kg, pending_kg, fluff_critical_pa, cons
 
 @njit(cache=True)
 def particles_ready(pending_kg, quantum_kg):
-    """Number of whole particles of quantum_kg[c] ready in each (class, y, x) cell."""
-    n_classes, ny, nx = pending_kg.shape
-    counts = np.zeros((n_classes, ny, nx), dtype=np.int64)
-    for c in range(n_classes):
+    """The (pool, y, x) cells with at least one whole particle of quantum_kg[pool] pending, in C order:
+    (pool, j, i, count) arrays. Sparse, so a step costs one pass over the pools and no dense array."""
+    n_pools, ny, nx = pending_kg.shape
+    n_ready = 0
+    for c in range(n_pools):
         q = quantum_kg[c]
         for j in range(ny):
             for i in range(nx):
                 if pending_kg[c, j, i] >= q:
-                    counts[c, j, i] = int(pending_kg[c, j, i] // q)
-    return counts
+                    n_ready += 1
+    pool = np.empty(n_ready, dtype=np.int64)
+    rows = np.empty(n_ready, dtype=np.int64)
+    cols = np.empty(n_ready, dtype=np.int64)
+    counts = np.empty(n_ready, dtype=np.int64)
+    if n_ready == 0:
+        return pool, rows, cols, counts
+    n = 0
+    for c in range(n_pools):
+        q = quantum_kg[c]
+        for j in range(ny):
+            for i in range(nx):
+                if pending_kg[c, j, i] >= q:
+                    pool[n], rows[n], cols[n] = c, j, i
+                    counts[n] = int(pending_kg[c, j, i] // q)
+                    n += 1
+    return pool, rows, cols, counts
 
 
 def params_from_scenario(scenario, particle_mass_kg) -> "Params | None":

@@ -142,6 +142,12 @@ class OutputSpec(StrictModel):
         None, description="Save a checkpoint (<name>.checkpoint beside the result) every this many hours of model "
                           "time, for plume run --resume; null: no checkpoints.")
 
+    # time-aggregated records for long runs (plume.records; docs/outputs.md "Averaged records")
+    mean_every_h: num(gt=0, le=100_000) | None = Field(
+        None, description="Also write the near-bed SSC averaged over every interval of this many hours (integrated "
+                          "on every model step), the net deposition rate over it and the time above each SSC "
+                          "threshold since the start; a whole multiple of time.step_s; null: none.")
+
     @field_validator("metric_distances_m")
     @classmethod
     def _increasing_distances(cls, v: list) -> list:

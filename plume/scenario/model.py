@@ -15,7 +15,7 @@ from .layout import GridSpec, OutputSpec, ParticlesSpec, Thresholds
 from .sediment import SedimentSpec
 from .sources import Collector, Source
 from .water_column import WaterColumn
-from .values import MAX_OUTPUT_BYTES, REL_TOL, StrictModel
+from .values import MAX_OUTPUT_BYTES, REL_TOL, StrictModel, whole_multiple
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -100,9 +100,17 @@ class Scenario(StrictModel):
                     if depth is not None and value is not None and value >= depth:
                         raise fail(f"must be < bathymetry.flat_depth_m ({show(depth)}), got {show(value)}",
                                    at=["sources", i, key])
+        mean_h = self.output.mean_every_h
+        if mean_h is not None:
+            if mean_h * 3600.0 > self.time.duration_s * (1 + REL_TOL):
+                raise fail(f"must be <= time.duration_h ({show(self.time.duration_h)}), got {show(mean_h)}",
+                           at=["output", "mean_every_h"])
+            if whole_multiple(mean_h * 3600.0, self.time.step_s) is None:
+                raise fail(f"must be a whole multiple of time.step_s ({show(self.time.step_s)} s), got "
+                           f"{show(mean_h)} h", at=["output", "mean_every_h"])
         size = self.time.n_outputs * (self.grid.n_layers + self.grid.n_depth_cells) * self.grid.nx * self.grid.ny * 4
         if size > MAX_OUTPUT_BYTES:
-            raise fail(f"the output would hold about {size / 2**30:.1f} GiB of concentrations (more than "
+            raise fail(f"the output would hold about {size / 2**30:.1f} GiB of concentrations on disk (more than "
                        f"{MAX_OUTPUT_BYTES // 2**30} GiB); use a larger time.output_every_s or grid.resolution_m, "
                        f"a smaller grid.extent_m or fewer grid.layers_above_bed_m / grid.depth_levels_m",
                        at=["grid"])

@@ -16,7 +16,7 @@ from .errors import fail
 MAX_STEPS = 10_000_000
 MAX_OUTPUTS = 100_000
 MAX_CELLS = 25_000_000
-MAX_OUTPUT_BYTES = 8 * 2**30
+MAX_OUTPUT_BYTES = 64 * 2**30  # uncompressed records on disk (they stream there: plume.records)
 MAX_DISTANCE_M = 1.0e7  # a quarter of the Earth's circumference: no local frame reaches further
 MAX_DEPTH_M = 12_000.0  # the deepest ocean is 10,935 m (Challenger Deep)
 REL_TOL = 1e-9  # for "is a whole multiple of" checks on floats
