@@ -56,7 +56,9 @@ class Accumulators:
     exceedance_s: np.ndarray = field(init=False)  # (threshold, layer, y, x)
     ssc_integral_kg_s_m3: np.ndarray = field(init=False)  # (layer, y, x) time integral of SSC, every step
     deposit_area_m2: np.ndarray = field(init=False)  # (time, threshold)
-    deposit_group_kg: np.ndarray = field(init=False)  # (group, y, x) gross deposit of each group's particles
+    # (group, source, class, y, x) gross deposit of each group's particles; the source and class axes are
+    # kept only when the deposit is kept per source / per class (else of length 1)
+    deposit_group_kg: np.ndarray = field(init=False)
     deposit_without_group_kg_m2: np.ndarray = field(init=False)  # (group, y, x) at the latest output
     ssc_max_without_group_kg_m3: np.ndarray = field(init=False)  # (group, layer, y, x)
     exceedance_without_group_s: np.ndarray = field(init=False)  # (group, threshold, layer, y, x)
@@ -74,8 +76,15 @@ class Accumulators:
         # an earlier time use the same step-resolved rule as the final field)
         self.longest_exceedance_s = np.zeros((nt, n_thr))
         n_g = int(self.n_groups)
-        self.deposit_group_kg = np.zeros((n_g, g.ny, g.nx))
+        n_s = self.n_sources_kept if self.n_sources_kept > 1 else 1
+        n_c = self.n_classes_kept if self.n_classes_kept > 1 else 1
+        self.deposit_group_kg = np.zeros((n_g, n_s, n_c, g.ny, g.nx))
         self.deposit_without_group_kg_m2 = np.zeros((n_g, g.ny, g.nx), dtype=np.float32)
+        # (group, class, y, x) and (group, source, y, x) when kept
+        self.deposit_by_class_without_group_kg_m2 = np.zeros((n_g, n_c, g.ny, g.nx), np.float32) if n_c > 1 else None
+        self.deposit_by_source_without_group_kg_m2 = np.zeros((n_g, n_s, g.ny, g.nx), np.float32) if n_s > 1 else None
+        # the step-resolved SSC integral estimated without each group (float32: it only feeds the errors)
+        self.ssc_integral_without_group_kg_s_m3 = np.zeros((n_g, g.n_layers, g.ny, g.nx), dtype=np.float32)
         self.ssc_max_without_group_kg_m3 = np.zeros((n_g, g.n_layers, g.ny, g.nx), dtype=np.float32)
         self.exceedance_without_group_s = np.zeros((n_g, n_thr, g.n_layers, g.ny, g.nx), dtype=np.float32)
         self.longest_exceedance_without_group_s = np.zeros((nt, n_g, n_thr))
@@ -144,34 +153,37 @@ class Accumulators:
             p.x_m, p.y_m, p.z_m, p.status, p.mass_kg, p.particle_id, p.n_released, seabed, g.x_min_m, g.y_min_m,
             g.resolution_m, g.layer_bounds_m, self._inv_volume_m3, self.ssc_thresholds_kg_m3, float(dt_s),
             self._total, self._by_group, self.ssc_max_kg_m3, self.exceedance_s, self.ssc_integral_kg_s_m3,
-            self.ssc_max_without_group_kg_m3, self.exceedance_without_group_s, self._estimator, self._kde_params,
+            self.ssc_max_without_group_kg_m3, self.exceedance_without_group_s,
+            self.ssc_integral_without_group_kg_s_m3, self._estimator, self._kde_params,
             self._pilot, self._pilot_touched, self._no_snapshot if snapshot is None else snapshot)
 
     def book_group_deposits(self, particles) -> None:
         """This step's deposits by particle group (call before the deposit books them as done)."""
         p = particles
         g = self.grid
-        book_group_deposits(p.x_m, p.y_m, p.status, p.mass_kg, p.particle_id, p.n_released, g.x_min_m,
-                            g.y_min_m, g.resolution_m, self.deposit_group_kg)
+        book_group_deposits(p.x_m, p.y_m, p.status, p.mass_kg, p.particle_id, p.source_index, p.class_index,
+                            p.n_released, g.x_min_m, g.y_min_m, g.resolution_m, self.deposit_group_kg)
 
-    def deposit_without_group(self, deposit_kg) -> np.ndarray:
-        """(group, y, x) kg m-2: the deposit (y, x; kg, net of erosion) estimated without each group.
+    def deposit_without_group(self, pools_kg) -> np.ndarray:
+        """(group, source, class, y, x) kg m-2: the deposit (pools_kg: source, class, y, x; kg, net of
+        erosion) estimated without each group, on the kept source and class axes (else summed).
 
         The group deposits are gross (booked as particles land); erosion takes from every group in
-        proportion to its share of the cell, so the estimates without group g are the net deposit times
-        the share of the other groups, times G / (G - 1), and their mean is the deposit itself."""
-        n_g = self.deposit_group_kg.shape[0]
+        proportion to its share of the pool, so the estimates without group g are each pool's net deposit
+        times the share of the other groups, times G / (G - 1), and their mean is the deposit itself."""
+        n_g, n_s, n_c = self.deposit_group_kg.shape[:3]
+        net = pools_kg.sum(axis=0, keepdims=True) if n_s == 1 else pools_kg
+        net = net.sum(axis=1, keepdims=True) if n_c == 1 else net
         gross = self.deposit_group_kg.sum(axis=0)
         others = np.where(gross > 0, (gross - self.deposit_group_kg) / np.where(gross > 0, gross, 1.0),
                           (n_g - 1.0) / n_g)
-        return (deposit_kg * others * (n_g / (n_g - 1.0)) / self.grid.cell_area_m2).astype(np.float32)
+        return net * others * (n_g / (n_g - 1.0)) / self.grid.cell_area_m2
 
-    def record(self, k: int, layer_kg, level_kg, deposit_kg, bed_shear_stress_pa, ssc_near_bed=None,
-               deposit_by_source_kg=None):
-        """Write output time k's record from this snapshot's binned mass, the deposit (class, y, x; kg) and
-        the bed shear stress (y, x; Pa); `ssc_near_bed` (layer, y, x; kg m-3), when given, is the
-        estimator's near-bed SSC (else the histogram of layer_kg); `deposit_by_source_kg` (source, y, x; kg)
-        when the deposit is kept per source. The mass budget is recorded by plume.budget.MassBudget."""
+    def record(self, k: int, layer_kg, level_kg, pools_kg, bed_shear_stress_pa, ssc_near_bed=None):
+        """Write output time k's record from this snapshot's binned mass, the deposit's pools (source,
+        class, y, x; kg) and the bed shear stress (y, x; Pa); `ssc_near_bed` (layer, y, x; kg m-3), when
+        given, is the estimator's near-bed SSC (else the histogram of layer_kg). The mass budget is
+        recorded by plume.budget.MassBudget."""
         g = self.grid
         out = self.records
         ssc, ssc_levels = self.concentrations(layer_kg, level_kg)
@@ -179,15 +191,20 @@ class Accumulators:
         out.write("ssc_peak", k, self.ssc_max_kg_m3.max(axis=0))  # the step-resolved peak so far (ssc_area)
         if self.n_levels:
             out.write("ssc_midwater", k, ssc_levels)
-        deposit_kg_m2 = (deposit_kg.sum(axis=0) / g.cell_area_m2).astype(np.float32)
+        deposit_kg_m2 = (pools_kg.sum(axis=(0, 1)) / g.cell_area_m2).astype(np.float32)
         out.write("deposit_mass", k, deposit_kg_m2)
         self.deposit_area_m2[k] = area_at_or_above(deposit_kg_m2 / np.float32(self.deposit_dry_density_kg_m3),
                                                    self.deposit_thresholds_m, g.cell_area_m2)
-        self.deposit_without_group_kg_m2[...] = self.deposit_without_group(deposit_kg.sum(axis=0))
+        without = self.deposit_without_group(pools_kg)  # (group, source, class, y, x)
+        self.deposit_without_group_kg_m2[...] = without.sum(axis=(1, 2))
+        if self.deposit_by_class_without_group_kg_m2 is not None:
+            self.deposit_by_class_without_group_kg_m2[...] = without.sum(axis=1)
+        if self.deposit_by_source_without_group_kg_m2 is not None:
+            self.deposit_by_source_without_group_kg_m2[...] = without.sum(axis=2)
         if self.n_classes_kept:
-            out.write("deposit_mass_by_class", k, deposit_kg / g.cell_area_m2)
+            out.write("deposit_mass_by_class", k, pools_kg.sum(axis=0) / g.cell_area_m2)
         if self.n_sources_kept > 1:
-            out.write("deposit_mass_by_source", k, deposit_by_source_kg / g.cell_area_m2)
+            out.write("deposit_mass_by_source", k, pools_kg.sum(axis=1) / g.cell_area_m2)
         out.write("bed_shear_stress", k, bed_shear_stress_pa)
         if self.exceedance_s.size:
             self.longest_exceedance_s[k] = self.exceedance_s.reshape(self.exceedance_s.shape[0], -1).max(axis=1)

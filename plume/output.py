@@ -54,6 +54,14 @@ VARIABLES = {
     "ssc_max_without_group": ("kg m-3", None,
                               "maximum over the run (every model step) of near-bed suspended sediment "
                               "concentration estimated without the particles of one group (times G / (G - 1))"),
+    "deposit_mass_by_class_without_group": ("kg m-2", None, "deposit_mass_by_class (final) estimated without the "
+                                            "particles of one group (times G / (G - 1))"),
+    "deposit_mass_by_source_without_group": ("kg m-2", None, "deposit_mass_by_source (final) estimated without the "
+                                             "particles of one group (times G / (G - 1))"),
+    "ssc_time_integral": ("kg m-3 s", None, "time integral of near-bed suspended sediment concentration over the "
+                          "run, accumulated on every model step (ssc_exposure)"),
+    "ssc_time_integral_without_group": ("kg m-3 s", None, "ssc_time_integral estimated without the particles of "
+                                        "one group (times G / (G - 1))"),
     "ssc_exceedance_time_longest_without_group": ("s", None,
                                                   "ssc_exceedance_time_longest estimated without the particles "
                                                   "of one group (times G / (G - 1))"),
@@ -155,7 +163,19 @@ def build_dataset(simulation, lazy: bool = False) -> xr.Dataset:
         "ssc_exceedance_time_longest_without_group": (("time", "group", "ssc_threshold"),
                                                       acc.longest_exceedance_without_group_s,
                                                       _attrs("ssc_exceedance_time_longest_without_group")),
+        "ssc_time_integral": (("layer", "y", "x"), acc.ssc_integral_kg_s_m3.astype(np.float32),
+                              {**_attrs("ssc_time_integral"), **on_grid}),
+        "ssc_time_integral_without_group": (("group", "layer", "y", "x"), acc.ssc_integral_without_group_kg_s_m3,
+                                            {**_attrs("ssc_time_integral_without_group"), **on_grid}),
     })
+    if acc.deposit_by_class_without_group_kg_m2 is not None:
+        data_vars["deposit_mass_by_class_without_group"] = (
+            ("group", "sediment_class", "y", "x"), acc.deposit_by_class_without_group_kg_m2,
+            {**_attrs("deposit_mass_by_class_without_group"), **on_grid})
+    if acc.deposit_by_source_without_group_kg_m2 is not None:
+        data_vars["deposit_mass_by_source_without_group"] = (
+            ("group", "source", "y", "x"), acc.deposit_by_source_without_group_kg_m2,
+            {**_attrs("deposit_mass_by_source_without_group"), **on_grid})
     for name in ("released", "suspended", "deposited", "exited", "resuspended"):
         data_vars[f"mass_{name}"] = (("time",), simulation.budget.series_kg[name], _attrs(f"mass_{name}"))
         data_vars[f"mass_{name}_by_source"] = (("time", "source"), simulation.budget.series_by_source_kg[name],

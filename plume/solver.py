@@ -301,9 +301,7 @@ class Simulation:
         ssc = np.zeros_like(layer_kg)  # the near-bed SSC estimate; the maxima see every output too
         self.accumulators.accumulate_step(p, self.environment.seabed, 0.0, ssc)
         tau = self.bed_shear_stress(output_index * self.steps_per_output * self.dt_s)
-        pools = self.deposit.by_pool_kg()  # (source, class, y, x)
-        self.accumulators.record(output_index, layer_kg, level_kg, pools.sum(axis=0), tau, ssc,
-                                 pools.sum(axis=1) if self.n_sources > 1 else None)
+        self.accumulators.record(output_index, layer_kg, level_kg, self.deposit.by_pool_kg(), tau, ssc)
         if self.trajectories is not None:
             self.trajectories.record(output_index, p)
         n = p.n_released

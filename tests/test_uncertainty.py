@@ -73,3 +73,50 @@ def test_the_uncertainty_covers_the_true_deposited_fraction_in_the_stated_share_
     assert covered.sum() >= 16  # 95 % of 20 is 19; 16 or fewer has a chance below 2 % if it is right
     spread = values.std(ddof=1)
     assert 0.6 < errors.mean() / spread < 1.6  # the stated error is the real one (20 seeds: +-25 %)
+
+
+@pytest.mark.slow
+def test_per_class_per_source_and_exposure_uncertainties_come_from_the_group_fields(tmp_path):
+    """Two sources, two classes, the deposit kept per class: the delete-a-group fields of the per-class
+    and per-source deposits and of the step-resolved exposure average back to the fields themselves
+    (each group's share times G / (G - 1)), and every per-class and per-source metric has its error."""
+    scenario = make_scenario(
+        tmp_path, time={"duration_h": 0.2, "step_s": 5, "output_every_s": 360},
+        turbulence={"horizontal_m2_s": K_M2_S, "vertical": {"profile": "constant", "value_m2_s": 0.0}},
+        sediment={"classes": [{"name": "silt", "mass_fraction": 0.6, "settling_m_s": W_M_S},
+                              {"name": "sand", "mass_fraction": 0.4, "settling_m_s": 2 * W_M_S}],
+                  "deposition": {"condition": "absorbing"}},
+        sources=[{"kind": "discharge", "name": "west", "position_m": [-50.0, 0.0], "height_above_bed_m": HEIGHT_M,
+                  "mass_kg": 1.0, "start_h": 0},
+                 {"kind": "discharge", "name": "east", "position_m": [50.0, 0.0], "height_above_bed_m": 1.5,
+                  "mass_kg": 2.0, "start_h": 0}],
+        grid={"resolution_m": CELL_M, "extent_m": [-200, 200, -200, 200], "layers_above_bed_m": [0, 1, 2]},
+        particles={"count": 2000, "seed": 4, "groups": 8},
+        thresholds={"deposit_mm": [0.0005, 0.002], "ssc_mg_l": [0.1, 1]},  # within the deposits' range
+        output={"directory": "out", "per_class": True, "metric_distances_m": [RADIUS_M]})
+    sim = Simulation(scenario)
+    sim.run()
+    ds = build_dataset(sim)
+    final = ds.isel(time=-1)
+    for name, axis in (("deposit_mass_by_class", "sediment_class"), ("deposit_mass_by_source", "source")):
+        without = ds[f"{name}_without_group"]
+        np.testing.assert_allclose(without.mean("group").values, final[name].transpose(axis, "y", "x").values,
+                                   rtol=1e-5, atol=1e-9)
+        np.testing.assert_allclose(without.sum(axis).values, ds["deposit_mass_without_group"].values,
+                                   rtol=1e-5, atol=1e-9)
+    integral = ds["ssc_time_integral"].values
+    assert integral.max() > 0
+    np.testing.assert_allclose(ds["ssc_time_integral_without_group"].mean("group").values, integral,
+                               rtol=1e-4, atol=1e-6 * integral.max())
+    np.testing.assert_array_equal(ds["ssc_exposure"].values, integral)  # the exposure is resolved on the step
+    for name in ("ssc_exposure", "deposit_area_by_class", "deposit_max_distance_by_class",
+                 "deposited_fraction_within_by_class", "deposit_area_by_source", "deposit_max_distance_by_source",
+                 "deposit_area_outside_footprint_by_source", "deposited_fraction_by_source"):
+        se = ds[f"{name}_uncertainty"].values
+        assert np.all(np.isfinite(se) | np.isnan(ds[name].values)) and np.nanmin(se) >= 0, name
+        if "distance" not in name:  # a farthest cell that every group reaches has no spread
+            assert np.nanmax(se) > 0, name
+    rows = {row.name: row for row in metric_rows(ds)}
+    for name in ("ssc_exposure_max_kg_s_m3", "deposited_fraction_west", "deposit_area_0.0005mm_m2_east",
+                 "deposited_fraction_within_20m_sand"):
+        assert np.isfinite(rows[name].uncertainty) and rows[name].uncertainty > 0, name

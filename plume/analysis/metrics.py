@@ -21,7 +21,8 @@ METRICS = {
     "distance_to_track": ("m", None, "horizontal distance from cell centre to the nearest collector track "
                                      "or discharge point"),
     "ssc_exposure": ("kg m-3 s", None, "exposure: time integral of near-bed suspended sediment concentration "
-                                       "(trapezoid rule over output times)"),
+                                       "(on every model step: ssc_time_integral; at an earlier output time or "
+                                       "in a file without it, the trapezoid rule over output times)"),
     "ssc_midwater_exposure": ("kg m-3 s", None, "exposure: time integral of midwater suspended sediment "
                                                 "concentration (trapezoid rule over output times)"),
     "ssc_area": ("m2", None, "seabed area where suspended sediment concentration in any near-bed layer reached "
@@ -147,13 +148,21 @@ def metrics_dataset(ds, time_index: int = -1, distances_m=DEFAULT_DISTANCES_M) -
 
     # the time series are read one record at a time: a long run's file is never loaded whole
     ssc = records(ds["ssc"], ("layer", "y", "x"))
-    out["ssc_exposure"] = (("layer",) + dims2, fields.exposure(ssc, t).astype(np.float32),
-                           {**metric_attrs("ssc_exposure", when), **on_grid})
+    final = k == n - 1
+    if final and "ssc_time_integral" in ds.variables:  # resolved on the model step
+        exposure = ds["ssc_time_integral"].transpose("layer", "y", "x").values.astype(np.float32)
+    else:
+        exposure = fields.exposure(ssc, t).astype(np.float32)
+    out["ssc_exposure"] = (("layer",) + dims2, exposure, {**metric_attrs("ssc_exposure", when), **on_grid})
+    if final and "ssc_time_integral_without_group" in ds.variables:
+        without = ds["ssc_time_integral_without_group"].transpose("group", "layer", "y", "x").values
+        out["ssc_exposure_uncertainty"] = (("layer",) + dims2, jackknife_se(without).astype(np.float32),
+                                           {**uncertainty_attrs("ssc_exposure", "kg m-3 s", without.shape[0], when),
+                                            **on_grid})
     if "ssc_midwater" in ds.variables:
         midwater = records(ds["ssc_midwater"], ("depth_level", "y", "x"))
         out["ssc_midwater_exposure"] = (("depth_level",) + dims2, fields.exposure(midwater, t).astype(np.float32),
                                         {**metric_attrs("ssc_midwater_exposure", when), **on_grid})
-    final = k == n - 1
     if "ssc_peak" in ds.variables:  # resolved on the model step, up to output k
         peak_ssc = ds["ssc_peak"].transpose("time", "y", "x").isel(time=k).values
     elif final and "ssc_max" in ds.variables:
@@ -199,6 +208,8 @@ def metrics_dataset(ds, time_index: int = -1, distances_m=DEFAULT_DISTANCES_M) -
             ("sediment_class", "distance_limit"),
             fields.per_mass(fields.mass_within(np.asarray(by_class[k]), distance, limits, area), released),
             metric_attrs("deposited_fraction_within_by_class", when))
+        if final and "deposit_mass_by_class_without_group" in ds.variables:
+            out.update(_class_uncertainties(ds, distance, limits, area, released, when))
 
     if "deposit_mass_by_source" in ds.variables:
         out.update(_by_source(ds, k, distance, area, when))
@@ -286,6 +297,29 @@ def _uncertainties(ds, distance, outside, cell_m2, limits, released, nodules, wh
     return out
 
 
+def _jackknife(name: str, dims: tuple, estimates: np.ndarray, when: str) -> dict:
+    """`<name>_uncertainty` from its estimates without each group (group first)."""
+    units = "m2" if "area" in name else METRICS[name][0]
+    return {f"{name}_uncertainty": (dims, jackknife_se(estimates), uncertainty_attrs(name, units, len(estimates),
+                                                                                     when))}
+
+
+def _class_uncertainties(ds, distance, limits, cell_m2, released, when) -> dict:
+    """The per-class deposit metrics' standard errors, from the final per-class deposit without each group
+    (its peak thickness taken as the final one, as for the total deposit's)."""
+    dep_thr = ds["deposit_threshold"].values
+    without = ds["deposit_mass_by_class_without_group"].transpose("group", "sediment_class", "y", "x").values
+    thick = without / dry_density(ds)
+    dims = ("sediment_class", "deposit_threshold")
+    reached = np.stack([thick >= v for v in dep_thr], axis=2)  # (group, class, threshold, y, x)
+    out = _jackknife("deposit_area_by_class", dims, fields.area_at_or_above(thick, dep_thr, cell_m2), when)
+    out.update(_jackknife("deposit_max_distance_by_class", dims, fields.max_distance(reached, distance), when))
+    fractions = fields.per_mass(fields.mass_within(without, distance, limits, cell_m2), released)
+    out.update(_jackknife("deposited_fraction_within_by_class", ("sediment_class", "distance_limit"), fractions,
+                          when))
+    return out
+
+
 def _deposited_fraction_by_source(ds, k, when) -> dict:
     released = ds["mass_released_by_source"].transpose("time", "source").values[k]
     deposited = ds["mass_deposited_by_source"].transpose("time", "source").values[k]
@@ -318,6 +352,31 @@ def _by_source(ds, k, distance, cell_m2, when) -> dict:
         out["deposit_area_outside_footprint_by_source"] = (
             dims, areas, metric_attrs("deposit_area_outside_footprint_by_source", when))
     out.update(_deposited_fraction_by_source(ds, k, when))
+    if k == ds.sizes["time"] - 1 and "deposit_mass_by_source_without_group" in ds.variables:
+        out.update(_source_uncertainties(ds, distance, cell_m2, when))
+    return out
+
+
+def _source_uncertainties(ds, distance, cell_m2, when) -> dict:
+    """The per-source deposit metrics' standard errors, from the final per-source deposit without each
+    group (its peak thickness taken as the final one, as for the total deposit's)."""
+    dep_thr = ds["deposit_threshold"].values
+    without = ds["deposit_mass_by_source_without_group"].transpose("group", "source", "y", "x").values
+    thick = without / dry_density(ds)
+    dims = ("source", "deposit_threshold")
+    reached = np.stack([thick >= v for v in dep_thr], axis=2)  # (group, source, threshold, y, x)
+    out = _jackknife("deposit_area_by_source", dims, fields.area_at_or_above(thick, dep_thr, cell_m2), when)
+    out.update(_jackknife("deposit_max_distance_by_source", dims, fields.max_distance(reached, distance), when))
+    if has_geometry(ds):
+        from .footprint import covered_fraction
+
+        outside = 1.0 - covered_fraction(ds)
+        areas = np.stack([(outside * (thick >= v)).sum(axis=(-2, -1)) * cell_m2 for v in dep_thr], axis=-1)
+        out.update(_jackknife("deposit_area_outside_footprint_by_source", dims, areas, when))
+    released = ds["mass_released_by_source"].transpose("time", "source").values[-1]
+    deposited = without.sum(axis=(-2, -1)) * cell_m2  # (group, source) kg
+    fractions = np.divide(deposited, released, out=np.full(deposited.shape, np.nan), where=released > 0)
+    out.update(_jackknife("deposited_fraction_by_source", ("source",), fractions, when))
     return out
 
 

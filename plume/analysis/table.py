@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .metrics import DEFAULT_DISTANCES_M, metrics_dataset, seconds
+from .uncertainty import jackknife_se
 
 TONNE_KG = 1000.0
 
@@ -97,7 +98,8 @@ def metric_rows(ds, time_index: int = -1, distances_m=None) -> list[Metric]:
                            _se(m, "mass_deposited_outside_footprint")))
     exposure = m["ssc_exposure"].values
     rows.append(Metric("ssc_exposure_max_kg_s_m3", float(exposure.max()) if exposure.size else 0.0, "kg m-3 s",
-                       "largest near-bed SSC exposure (time integral) of any cell and layer"))
+                       "largest near-bed SSC exposure (time integral) of any cell and layer",
+                       _largest_exposure_se(ds, k)))
     for i, limit in enumerate(m["distance_limit"].values):
         rows.append(Metric(f"deposited_fraction_within_{_g(limit)}m", float(m["deposited_fraction_within"][i]), "1",
                            f"fraction of released mass deposited within {_g(limit)} m of the track",
@@ -107,7 +109,8 @@ def metric_rows(ds, time_index: int = -1, distances_m=None) -> list[Metric]:
             for i, limit in enumerate(m["distance_limit"].values):
                 rows.append(Metric(f"deposited_fraction_within_{_g(limit)}m_{label}",
                                    float(m["deposited_fraction_within_by_class"].values[c, i]), "1",
-                                   f"fraction of released mass deposited as class {label} within {_g(limit)} m"))
+                                   f"fraction of released mass deposited as class {label} within {_g(limit)} m",
+                                   _se(m, "deposited_fraction_within_by_class", (c, i))))
     rows += _source_rows(ds, m, k)
     return rows
 
@@ -130,24 +133,27 @@ def _source_rows(ds, m, k: int) -> list[Metric]:
                                                                        f"source {label}"))
         if "deposited_fraction_by_source" in m:
             rows.append(Metric(f"deposited_fraction_{label}", float(m["deposited_fraction_by_source"].values[s]),
-                               "1", f"share of source {label}'s released mass that lies deposited"))
+                               "1", f"share of source {label}'s released mass that lies deposited",
+                               _se(m, "deposited_fraction_by_source", s)))
         if "deposit_area_by_source" not in m:
             continue
         for i, thr in enumerate(ds["deposit_threshold"].values):
             tag = f"{_g(1000.0 * thr)}mm"
             rows.append(Metric(f"deposit_area_{tag}_m2_{label}", float(m["deposit_area_by_source"].values[s, i]),
-                               "m2", f"area where source {label} alone gives deposit >= {_g(1000.0 * thr)} mm"))
+                               "m2", f"area where source {label} alone gives deposit >= {_g(1000.0 * thr)} mm",
+                               _se(m, "deposit_area_by_source", (s, i))))
             if "deposit_area_outside_footprint_by_source" in m:
                 rows.append(Metric(
                     f"deposit_area_outside_footprint_{tag}_m2_{label}",
                     float(m["deposit_area_outside_footprint_by_source"].values[s, i]), "m2",
                     f"area outside the swept footprint where source {label} alone gives deposit "
-                    f">= {_g(1000.0 * thr)} mm"))
+                    f">= {_g(1000.0 * thr)} mm", _se(m, "deposit_area_outside_footprint_by_source", (s, i))))
     return rows
 
 
-def _se(m, name: str, i: int | None = None) -> float:
-    """The standard error of metric `name` (element i) from the metrics dataset; NaN when unknown."""
+def _se(m, name: str, i=None) -> float:
+    """The standard error of metric `name` (element i, an index or a tuple of them) from the metrics
+    dataset; NaN when unknown."""
     var = f"{name}_uncertainty"
     if var not in m:
         return float("nan")
@@ -167,6 +173,15 @@ def _area_rows(kind, tag, label, area, released_t, nodules_t, se=float("nan"), w
         rows.append(Metric(f"{name}_per_t_nodules", per(area, nodules_t), "m2 t-1",
                            f"area with {label} per tonne of nodules collected", per(se, nodules_t)))
     return rows
+
+
+def _largest_exposure_se(ds, k: int) -> float:
+    """Standard error of the largest near-bed exposure of any cell, from the step-resolved exposure
+    without each group (the final output only; NaN otherwise)."""
+    if k != ds.sizes["time"] - 1 or "ssc_time_integral_without_group" not in ds.variables:
+        return float("nan")
+    without = ds["ssc_time_integral_without_group"].transpose("group", ...).values
+    return float(jackknife_se(without.reshape(without.shape[0], -1).max(axis=1)))
 
 
 def _longest_exceedance(ds, k: int, threshold: float) -> float:

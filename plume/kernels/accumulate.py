@@ -122,15 +122,19 @@ def particle_group(particle_id, n_groups):
 
 
 @njit(cache=True)
-def book_group_deposits(x, y, status, mass_kg, particle_id, n_released, x_min, y_min, resolution, deposit_kg):
+def book_group_deposits(x, y, status, mass_kg, particle_id, source_index, class_index, n_released, x_min, y_min,
+                        resolution, deposit_kg):
     """Add this step's deposits (status JUST_DEPOSITED, before book_boundary_events marks them done) into
-    deposit_kg (group, ny, nx) by particle group (particle_group). Serial, in particle order."""
-    n_groups, ny, nx = deposit_kg.shape
+    deposit_kg (group, source, class, ny, nx) by particle group (particle_group); a source or class axis
+    of length 1 takes every source or class. Serial, in particle order."""
+    n_groups, n_sources, n_classes, ny, nx = deposit_kg.shape
     for p in range(n_released):
         if status[p] == st.JUST_DEPOSITED:
             i = cell_index(x[p], x_min, resolution, nx)
             j = cell_index(y[p], y_min, resolution, ny)
-            deposit_kg[particle_group(particle_id[p], n_groups), j, i] += mass_kg[p]
+            s = source_index[p] if n_sources > 1 else 0
+            c = class_index[p] if n_classes > 1 else 0
+            deposit_kg[particle_group(particle_id[p], n_groups), s, c, j, i] += mass_kg[p]
 
 
 @njit(cache=True)
@@ -228,7 +232,8 @@ def _coprime_stride(stride, n):
 def accumulate_exposure_sparse(
     x, y, z, status, mass_kg, particle_id, n_released, seabed, x_min, y_min, resolution, layer_bounds_m,
     inv_volume_m3, thresholds_kg_m3, dt, total, by_group, ssc_max_kg_m3, exceedance_s, ssc_integral,
-    ssc_max_without_kg_m3, exceedance_without_s, estimator, kde_params, pilot, pilot_touched, snapshot,
+    ssc_max_without_kg_m3, exceedance_without_s, ssc_integral_without, estimator, kde_params, pilot, pilot_touched,
+    snapshot,
 ):
     """One model step of near-bed exposure, in O(particles): estimate the near-bed SSC of the suspended
     particles (total and per group, particle_group) into the scratch arrays total (layer, y, x) and
@@ -246,7 +251,8 @@ def accumulate_exposure_sparse(
     biweight kernel (horizontal; the layer is the particle's own height above the local bed, so mass is
     conserved over a sloping bed) of the adaptive bandwidth kde_bandwidth_m from the particle count of
     its cell (a first histogram pass into `pilot`); kde_params = (target count, h_min cells, h_max cells).
-    ssc_max_without (group, layer, y, x), exceedance_without (group, threshold, layer, y, x).
+    ssc_max_without (group, layer, y, x), exceedance_without (group, threshold, layer, y, x),
+    ssc_integral_without (group, layer, y, x).
     Returns the number of cells touched."""
     n_layers, ny, nx = total.shape
     n_groups = by_group.shape[0]
@@ -363,8 +369,9 @@ def accumulate_exposure_sparse(
             ssc_integral[k, j, i] += c * dt
             _expose(c, thresholds_kg_m3, dt, ssc_max_kg_m3, exceedance_s, k, j, i)
             for g in range(n_groups):
-                _expose((c - by_group[g, k, j, i]) * scale, thresholds_kg_m3, dt, ssc_max_without_kg_m3[g],
-                        exceedance_without_s[g], k, j, i)
+                c_without = (c - by_group[g, k, j, i]) * scale
+                ssc_integral_without[g, k, j, i] += c_without * dt
+                _expose(c_without, thresholds_kg_m3, dt, ssc_max_without_kg_m3[g], exceedance_without_s[g], k, j, i)
                 by_group[g, k, j, i] = 0.0
             total[k, j, i] = 0.0
         n_touched[b] = count
