@@ -125,6 +125,7 @@ class Accumulators:
             sizes["ssc_threshold"] = len(self.ssc_thresholds_kg_m3)
             snapshot.update({"ssc_mean": ("mean_time", "layer", "y", "x"),
                              "deposition_rate": ("mean_time", "y", "x"),
+                             "deposit_mass_cumulative": ("mean_time", "y", "x"),
                              "ssc_exceedance_time_cumulative": ("mean_time", "ssc_threshold", "layer", "y", "x")})
         return sizes, snapshot
 
@@ -214,12 +215,14 @@ class Accumulators:
     def record_mean(self, m: int, deposit_kg) -> None:
         """Write averaging interval m's record at its end: the mean near-bed SSC over the interval (from
         the SSC integrated on every model step), the net deposition rate (the change of the deposit,
-        deposit_kg: y, x, over the interval) and the time at or above each SSC threshold since the start."""
+        deposit_kg: y, x, over the interval), the deposit at its end and the time at or above each SSC
+        threshold since the start."""
         out = self.records
         interval = self.mean_interval_s
         out.write("ssc_mean", m, (self.ssc_integral_kg_s_m3 - self._integral_at_mean_start) / interval)
         deposit_kg_m2 = deposit_kg / self.grid.cell_area_m2
         out.write("deposition_rate", m, (deposit_kg_m2 - self._deposit_at_mean_start_kg_m2) / interval)
+        out.write("deposit_mass_cumulative", m, deposit_kg_m2)
         out.write("ssc_exceedance_time_cumulative", m, self.exceedance_s)
         self._integral_at_mean_start[...] = self.ssc_integral_kg_s_m3
         self._deposit_at_mean_start_kg_m2[...] = deposit_kg_m2

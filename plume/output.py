@@ -44,6 +44,8 @@ VARIABLES = {
                  "concentration in near-bed layers"),
     "deposition_rate": ("kg m-2 s-1", None, "net rate of change of the deposited dry sediment mass per unit "
                         "seabed area over the averaging interval (negative where erosion wins)"),
+    "deposit_mass_cumulative": ("kg m-2", None, "cumulative deposited dry sediment mass per unit seabed area at the "
+                                "end of the averaging interval"),
     "ssc_exceedance_time_cumulative": ("s", None, "time with near-bed suspended sediment concentration at or "
                                        "above threshold from the start of the run to the end of the averaging "
                                        "interval (accumulated on the model step)"),
@@ -258,6 +260,8 @@ def _add_means(data_vars: dict, coords: dict, rec: dict, acc, time_units: str, o
                              {**_attrs("ssc_mean"), **on_grid, "cell_methods": "mean_time: mean"})
     data_vars["deposition_rate"] = (("mean_time", "y", "x"), rec["deposition_rate"],
                                     {**_attrs("deposition_rate"), **on_grid, "cell_methods": "mean_time: mean"})
+    data_vars["deposit_mass_cumulative"] = (("mean_time", "y", "x"), rec["deposit_mass_cumulative"],
+                                            {**_attrs("deposit_mass_cumulative"), **on_grid})
     data_vars["ssc_exceedance_time_cumulative"] = (
         ("mean_time", "ssc_threshold", "layer", "y", "x"), rec["ssc_exceedance_time_cumulative"],
         {**_attrs("ssc_exceedance_time_cumulative"), **on_grid})

@@ -44,6 +44,9 @@ def test_hourly_means_of_a_settling_cloud_match_its_crossing_times(tmp_path):
     assert rate[0] == pytest.approx(MASS / CELL**2 / hour, rel=1e-6)
     assert rate[1] == 0.0
     assert float(ds["deposition_rate"].sum()) * hour * CELL**2 == pytest.approx(MASS, rel=1e-6)
+    np.testing.assert_allclose(ds["deposit_mass_cumulative"].values,  # the deposit at each interval's end
+                               (ds["deposition_rate"] * hour).cumsum("mean_time").values, rtol=1e-6, atol=1e-12)
+    np.testing.assert_array_equal(ds["deposit_mass_cumulative"][-1].values, ds["deposit_mass"][-1].values)
     # the time above each threshold keeps accumulating: at the end it is the run's exceedance time, and
     # with one concentration c present it is the integral over c
     cumulative = ds["ssc_exceedance_time_cumulative"]
