@@ -148,6 +148,26 @@ def check(
         typer.echo(line)
 
 
+@app.command("warmup")
+@reports_bad_input
+def warmup_command(
+    scenario_paths: list[Path] = typer.Argument(..., metavar="SCENARIO.yaml...", help="Scenario files."),
+):
+    """Compile (once per installation) the particle step of each scenario's set of processes, so that
+    its runs start at once; run it after installing, in CI, or before an ensemble."""
+    import time
+
+    from .solver import Simulation
+
+    for path in scenario_paths:
+        scenario = _load(path, None, None, None)
+        started = time.perf_counter()
+        Simulation(scenario).compile(announce=lambda: typer.echo(
+            f"plume: compiling the particle step of {path} (once per installation and process set; "
+            "about 1-5 minutes on 2 cores)", err=True))
+        typer.echo(f"{path}: ready ({time.perf_counter() - started:.1f} s)")
+
+
 @app.command("run")
 @reports_bad_input
 def run_command(

@@ -127,6 +127,19 @@ def test_check_validates_without_writing(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
+def test_warmup_compiles_the_step_and_writes_nothing(tmp_path):
+    path = write(tmp_path)
+    result = runner.invoke(app, ["warmup", str(path)])
+    assert result.exit_code == 0, result.output
+    assert f"{path}: ready" in result.output
+    assert not (tmp_path / "out").exists()
+    again = runner.invoke(app, ["warmup", str(path)])  # cached now: no compiling notice
+    assert again.exit_code == 0 and "compiling" not in again.output
+    bad = runner.invoke(app, ["warmup", str(tmp_path / "missing.yaml")])
+    assert bad.exit_code == 2 and "missing.yaml" in bad.output
+
+
 def run_in_process(path, threads):
     from plume.scenario import load_scenario
     from plume.solver import run
