@@ -162,9 +162,9 @@ def warmup_command(
     for path in scenario_paths:
         scenario = _load(path, None, None, None)
         started = time.perf_counter()
-        Simulation(scenario).compile(announce=lambda: typer.echo(
-            f"plume: compiling the particle step of {path} (once per installation and process set; "
-            "about 1-5 minutes on 2 cores)", err=True))
+        notice = (f"plume: compiling the particle step of {path} (once per installation and process set; "
+                  "about 1-5 minutes on 2 cores)")
+        Simulation(scenario).compile(announce=lambda notice=notice: typer.echo(notice, err=True))
         typer.echo(f"{path}: ready ({time.perf_counter() - started:.1f} s)")
 
 
