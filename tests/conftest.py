@@ -13,6 +13,14 @@ import helpers
 import warmup
 
 
+def pytest_xdist_auto_num_workers(config):
+    """-n auto: the cores this process may use (its CPU affinity, as plume.threads counts them), not
+    psutil's count of the host's physical cores, which pytest-xdist uses when psutil is installed."""
+    from plume.threads import cores_available
+
+    return cores_available()
+
+
 def _parallel_workers(config) -> int:
     """The number of pytest-xdist workers this session starts (0: none, or this is a worker)."""
     if hasattr(config, "workerinput"):
@@ -33,24 +41,21 @@ def pytest_sessionstart(session):
     workers = _parallel_workers(session.config)
     if workers and _whole_suite(session.config):
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:  # the first run on an empty cache waits minutes here: say why
+            reporter.write_line(f"filling numba's cache: the particle step of {len(warmup.ORDER)} process sets, "
+                                f"{workers} at a time (tests/warmup.py)")
         lines = warmup.warm(workers)
         if reporter is not None:
-            reporter.write_line("numba cache filled (tests/warmup.py): " + "; ".join(lines))
+            reporter.write_line("numba cache filled: " + "; ".join(lines))
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the group marks
 def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (--dist loadgroup): the tests of a module with a module-scoped fixture (a whole
-    run, a report) form one group, so one worker builds the fixture once; and the modules with slow tests
-    come first, so the minute-long tests do not start last, with the quick ones left to fill the end."""
+    """Under pytest-xdist (--dist loadfile: a file's tests on one worker, so a module-scoped fixture such
+    as a whole run or the validation report is built once): the files with slow tests come first, so the
+    minute-long ones do not start last, with the quick ones left to fill the end."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return
     slow_modules = {item.module.__name__ for item in items if item.get_closest_marker("slow")}
-    for item in items:
-        defs = getattr(item, "_fixtureinfo", None)
-        scopes = {d[-1].scope for d in defs.name2fixturedefs.values() if d} if defs else set()
-        if "module" in scopes:
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
     items.sort(key=lambda item: item.module.__name__ not in slow_modules)  # stable: modules stay whole
 
 
