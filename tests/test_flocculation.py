@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from helpers import make_scenario
+from helpers import make_scenario, never_sinks
 from plume.errors import ScenarioError
 from plume.solver import Simulation
 
@@ -14,6 +14,8 @@ def floc_simulation(tmp_path, rule, mass_kg=1.0, count=20000, duration_h=1.0, hi
     """Particles held still in one near-bed cell (no current, no diffusion), so the local
     concentration is their mass over one cell's volume."""
     sediment = {"deposition": {"condition": "reflecting"}, "classes": classes, "flocculation": [rule] if rule else []}
+    if rule:
+        sediment["delayed_sinking"] = never_sinks(rule["from"])  # one compiled step with the others (helpers)
     if hindered:
         sediment["hindered_settling"] = hindered
     return Simulation(make_scenario(

@@ -9,7 +9,7 @@ from plume.errors import ScenarioError
 from plume.processes import MAX_DRAWS, STEP_ORDER, draw_slot_owners, step_processes
 from plume.solver import Simulation
 
-from helpers import make_scenario
+from helpers import make_scenario, never_flocculates, never_sinks
 
 MIXING = {"horizontal_m2_s": 0.05, "vertical": {"profile": "constant", "value_m2_s": 1e-3}}
 TWO_CLASSES = [{"name": "fine", "mass_fraction": 0.5, "settling_m_s": 1e-4},
@@ -68,12 +68,12 @@ def run_positions(tmp_path, **sediment_changes):
 @pytest.mark.slow
 def test_switching_on_a_process_leaves_the_others_numbers_bit_for_bit(tmp_path):
     """Flocculation at rate 0 draws from its own slot but changes nothing, and delayed sinking that
-    never starts moves nothing: every particle must end exactly where it did without them."""
+    never starts moves nothing: every particle must end exactly where it did without them. (Both are
+    switched on in one run: the step compiled with both serves every flocculation and delayed-sinking
+    test, see helpers.never_sinks.)"""
     base = run_positions(tmp_path)
-    assert np.array_equal(base, run_positions(tmp_path, flocculation=[{"from": "fine", "to": "floc",
-                                                                     "rate_per_h": 0.0}]))
-    assert np.array_equal(base, run_positions(tmp_path, delayed_sinking=[{"class": "fine", "after_h": 100,
-                                                                        "speed_m_s": 0.01}]))
+    assert np.array_equal(base, run_positions(tmp_path, flocculation=never_flocculates("fine", "floc"),
+                                              delayed_sinking=never_sinks("fine")))
 
 
 @pytest.mark.slow
@@ -84,7 +84,8 @@ def test_delayed_sinking_example_sinks_by_w_times_the_time_after_the_delay(tmp_p
         tmp_path, time={"duration_h": 2, "step_s": 60, "output_every_s": 3600},
         sediment={"classes": [{"name": "a", "mass_fraction": 0.5, "settling_m_s": 0.0},
                               {"name": "b", "mass_fraction": 0.5, "settling_m_s": 0.0}],
-                  "delayed_sinking": [{"class": "a", "after_h": 1, "speed_m_s": 1e-3}]},
+                  "delayed_sinking": [{"class": "a", "after_h": 1, "speed_m_s": 1e-3}],
+                  "flocculation": never_flocculates("a", "b")},  # one compiled step with the others
         particles={"count": 200, "seed": 1})
     sim = Simulation(scenario)
     sim.run()

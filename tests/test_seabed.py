@@ -3,7 +3,7 @@ resuspension of the deposit grid (Partheniades' law) with the budget still close
 import numpy as np
 import pytest
 
-from helpers import make_scenario
+from helpers import make_scenario, never_sinks
 from plume.deposit import Resuspension, SeabedDeposit
 from plume.grids import OutputGrid
 from plume.kernels import status as st
@@ -154,7 +154,8 @@ def test_per_class_deposit_adds_up_and_follows_flocculation(tmp_path):
                               {"name": "sand", "mass_fraction": 0.6, "settling_m_s": 0.05},
                               {"name": "floc", "mass_fraction": 0.0, "settling_m_s": 0.05}],
                   "flocculation": [{"from": "fine", "to": "floc", "rate_per_h": 3600,
-                                    "concentration_exponent": 0}]},
+                                    "concentration_exponent": 0}],
+                  "delayed_sinking": never_sinks("fine")},  # one compiled step with the others (helpers)
         sources=[{"kind": "discharge", "name": "p", "position_m": [0, 0], "height_above_bed_m": 10,
                   "mass_kg": 2.0, "start_h": 0}],
         particles={"count": 3000, "seed": 2}, output={"directory": "out", "per_class": True})
