@@ -304,16 +304,26 @@ def _jackknife(name: str, dims: tuple, estimates: np.ndarray, when: str) -> dict
                                                                                      when))}
 
 
-def _class_uncertainties(ds, distance, limits, cell_m2, released, when) -> dict:
-    """The per-class deposit metrics' standard errors, from the final per-class deposit without each group
-    (its peak thickness taken as the final one, as for the total deposit's)."""
+def _split_deposit_uncertainties(ds, axis: str, distance, cell_m2, when) -> tuple[dict, np.ndarray, np.ndarray]:
+    """The standard errors of deposit_area_by_<axis> and deposit_max_distance_by_<axis> (axis: "class" or
+    "source"), from the final split deposit without each group (its peak thickness taken as the final
+    one, as for the total deposit's); also returns that deposit (group, <axis>, y, x; kg m-2) and its
+    thickness (m) for the metrics only one split has."""
+    dim = "sediment_class" if axis == "class" else axis
     dep_thr = ds["deposit_threshold"].values
-    without = ds["deposit_mass_by_class_without_group"].transpose("group", "sediment_class", "y", "x").values
+    without = ds[f"deposit_mass_by_{axis}_without_group"].transpose("group", dim, "y", "x").values
     thick = without / dry_density(ds)
-    dims = ("sediment_class", "deposit_threshold")
-    reached = np.stack([thick >= v for v in dep_thr], axis=2)  # (group, class, threshold, y, x)
-    out = _jackknife("deposit_area_by_class", dims, fields.area_at_or_above(thick, dep_thr, cell_m2), when)
-    out.update(_jackknife("deposit_max_distance_by_class", dims, fields.max_distance(reached, distance), when))
+    dims = (dim, "deposit_threshold")
+    reached = np.stack([thick >= v for v in dep_thr], axis=2)  # (group, split, threshold, y, x)
+    out = _jackknife(f"deposit_area_by_{axis}", dims, fields.area_at_or_above(thick, dep_thr, cell_m2), when)
+    out.update(_jackknife(f"deposit_max_distance_by_{axis}", dims, fields.max_distance(reached, distance), when))
+    return out, without, thick
+
+
+def _class_uncertainties(ds, distance, limits, cell_m2, released, when) -> dict:
+    """The per-class deposit metrics' standard errors (_split_deposit_uncertainties, and the fractions
+    deposited within the distance limits)."""
+    out, without, _ = _split_deposit_uncertainties(ds, "class", distance, cell_m2, when)
     fractions = fields.per_mass(fields.mass_within(without, distance, limits, cell_m2), released)
     out.update(_jackknife("deposited_fraction_within_by_class", ("sediment_class", "distance_limit"), fractions,
                           when))
@@ -344,10 +354,8 @@ def _by_source(ds, k, distance, cell_m2, when) -> dict:
         "deposit_max_distance_by_source": (dims, fields.max_distance(reached, distance),
                                            metric_attrs("deposit_max_distance_by_source", when)),
     }
-    if has_geometry(ds):
-        from .footprint import covered_fraction
-
-        outside = 1.0 - covered_fraction(ds)
+    outside = _outside_fraction(ds)
+    if outside is not None:
         areas = np.array([[(outside * (t >= v)).sum() * cell_m2 for v in dep_thr] for t in final])
         out["deposit_area_outside_footprint_by_source"] = (
             dims, areas, metric_attrs("deposit_area_outside_footprint_by_source", when))
@@ -358,21 +366,15 @@ def _by_source(ds, k, distance, cell_m2, when) -> dict:
 
 
 def _source_uncertainties(ds, distance, cell_m2, when) -> dict:
-    """The per-source deposit metrics' standard errors, from the final per-source deposit without each
-    group (its peak thickness taken as the final one, as for the total deposit's)."""
-    dep_thr = ds["deposit_threshold"].values
-    without = ds["deposit_mass_by_source_without_group"].transpose("group", "source", "y", "x").values
-    thick = without / dry_density(ds)
-    dims = ("source", "deposit_threshold")
-    reached = np.stack([thick >= v for v in dep_thr], axis=2)  # (group, source, threshold, y, x)
-    out = _jackknife("deposit_area_by_source", dims, fields.area_at_or_above(thick, dep_thr, cell_m2), when)
-    out.update(_jackknife("deposit_max_distance_by_source", dims, fields.max_distance(reached, distance), when))
-    if has_geometry(ds):
-        from .footprint import covered_fraction
-
-        outside = 1.0 - covered_fraction(ds)
+    """The per-source deposit metrics' standard errors (_split_deposit_uncertainties, the areas outside
+    the swept footprint and the deposited shares)."""
+    out, without, thick = _split_deposit_uncertainties(ds, "source", distance, cell_m2, when)
+    outside = _outside_fraction(ds)
+    if outside is not None:
+        dep_thr = ds["deposit_threshold"].values
         areas = np.stack([(outside * (thick >= v)).sum(axis=(-2, -1)) * cell_m2 for v in dep_thr], axis=-1)
-        out.update(_jackknife("deposit_area_outside_footprint_by_source", dims, areas, when))
+        out.update(_jackknife("deposit_area_outside_footprint_by_source", ("source", "deposit_threshold"), areas,
+                              when))
     released = ds["mass_released_by_source"].transpose("time", "source").values[-1]
     deposited = without.sum(axis=(-2, -1)) * cell_m2  # (group, source) kg
     fractions = np.divide(deposited, released, out=np.full(deposited.shape, np.nan), where=released > 0)
