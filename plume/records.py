@@ -92,11 +92,14 @@ class RecordFile:
         self._nc.sync()
 
     def close(self) -> None:
-        if self._nc is not None and self._nc.isopen():
-            self._nc.close()
+        """Close the file, for writing and for reading (open_lazily)."""
+        for handle in (self._nc, self._reader):
+            if handle is not None and handle.isopen():
+                handle.close()
 
     def open_lazily(self) -> dict:
-        """name -> the variable's records as a dask array, one record per chunk (closes the writer).
+        """name -> the variable's records as a dask array, one record per chunk (closes the writer;
+        close() closes the reader).
 
         The arrays have fixed names, so the order in which dask computes their chunks, and with it the
         layout of the result file written from them, does not depend on where this file lies (a resumed
@@ -113,14 +116,8 @@ class RecordFile:
                                          lock=True)
         return arrays
 
-    def close_reader(self) -> None:
-        reader = self._reader
-        if reader is not None and reader.isopen():
-            reader.close()
-
     def remove(self) -> None:
         self.close()
-        self.close_reader()
         self.path.unlink(missing_ok=True)
 
     def __getstate__(self):

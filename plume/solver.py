@@ -368,7 +368,6 @@ class Simulation:
                 self.records.remove()
             else:
                 self.records.close()
-                self.records.close_reader()
 
 
 @dataclass
