@@ -243,7 +243,8 @@ def test_several_errors_are_joined_and_capped():
 
 def test_output_size_guard():
     data = base()
-    data["grid"].update(resolution_m=1, extent_m=[-2000, 2000, -2000, 2000])  # 16 M cells x 6 layers x 49
+    data["grid"].update(resolution_m=1, extent_m=[-2000, 2000, -2000, 2000])  # 16 M cells x 6 layers
+    data["time"].update(output_every_s=600)  # x 289 records x 4 B: 104 GiB on disk, over the 64 GiB guard
     message = error_of(data)
     assert "GiB" in message and "time.output_every_s" in message and "grid.resolution_m" in message
 
