@@ -21,8 +21,16 @@ from pathlib import Path
 
 import netCDF4
 import numpy as np
+from xarray.backends.netCDF4_ import NETCDF4_PYTHON_LOCK
 
 from .errors import OutputError
+
+# The netCDF-C and HDF5 libraries are not thread-safe, and netCDF4-python releases the GIL inside them:
+# every call on these handles holds the lock xarray holds for its own netCDF4 files, so a read of the
+# records in a dask thread (a map drawn from the lazily read result) never runs beside another file's
+# open or close in another thread. Unlocked, such overlaps corrupted HDF5's state and crashed a later,
+# unrelated open (seen in the test suite as a segfault in xarray.open_dataset).
+HDF5 = NETCDF4_PYTHON_LOCK
 
 # the unlimited dimensions: output snapshots, and averaging intervals (output.mean_every_h)
 TIME_DIMENSIONS = ("time", "mean_time")
@@ -55,6 +63,9 @@ class RecordFile:
         self.path = Path(path)
         self.variables = dict(variables)
         self._nc = self._reader = None
+        # closed under the lock when this object goes (netCDF4's own dealloc would close it unlocked)
+        self._handles = []
+        weakref.finalize(self, _close_all, self._handles, False)
         if scratch:  # removed at the latest when this object goes or the process ends
             weakref.finalize(self, _unlink, self.path)
         try:
@@ -62,18 +73,28 @@ class RecordFile:
                 if not self.path.exists():
                     raise OutputError(f"--resume: the run's records {self.path} are missing beside the "
                                       "checkpoint; delete the checkpoint to start afresh")
-                self._nc = netCDF4.Dataset(self.path, "a")
+                self._nc = self._open("a")
                 missing = [v for v in variables if v not in self._nc.variables]
                 if missing:
-                    self._nc.close()
+                    self.close()
                     raise OutputError(f"--resume: {self.path} does not hold the records this scenario makes "
                                       f"({missing[0]}); delete it and the checkpoint to start afresh")
                 return
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._nc = netCDF4.Dataset(self.path, "w", format="NETCDF4")
+            self._nc = self._open("w")
         except OSError as err:
             raise OutputError(f"output: cannot write the run's records to {self.path}: "
                               f"{err.strerror or err}") from None
+        with HDF5:
+            self._define(dimensions)
+
+    def _open(self, mode: str):
+        with HDF5:
+            handle = netCDF4.Dataset(self.path, mode, format="NETCDF4")
+        self._handles.append(handle)
+        return handle
+
+    def _define(self, dimensions: dict) -> None:
         nc = self._nc
         for name in TIME_DIMENSIONS:
             nc.createDimension(name, None)
@@ -85,17 +106,19 @@ class RecordFile:
             nc.createVariable(name, "f4", dims, zlib=True, complevel=1, chunksizes=chunks, fill_value=False)
 
     def write(self, name: str, index: int, values) -> None:
-        self._nc.variables[name][index] = np.asarray(values, dtype=np.float32)
+        values = np.asarray(values, dtype=np.float32)
+        with HDF5:
+            self._nc.variables[name][index] = values
 
     def sync(self) -> None:
         """Flush to disk (before a checkpoint names this file's records as written)."""
-        self._nc.sync()
+        with HDF5:
+            self._nc.sync()
 
     def close(self) -> None:
         """Close the file, for writing and for reading (open_lazily)."""
-        for handle in (self._nc, self._reader):
-            if handle is not None and handle.isopen():
-                handle.close()
+        _close_all(self._handles)
+        self._nc = self._reader = None
 
     def open_lazily(self) -> dict:
         """name -> the variable's records as a dask array, one record per chunk (closes the writer;
@@ -107,13 +130,14 @@ class RecordFile:
         import dask.array as da
 
         self.close()
-        self._reader = netCDF4.Dataset(self.path, "r")
+        self._reader = self._open("r")
         arrays = {}
         for name in self.variables:
             variable = self._reader.variables[name]
             variable.set_auto_maskandscale(False)
+            # one lock for every variable, and the one xarray's reads and writes hold
             arrays[name] = da.from_array(variable, chunks=(1, *variable.shape[1:]), name=f"plume-records-{name}",
-                                         lock=True)
+                                         lock=HDF5)
         return arrays
 
     def remove(self) -> None:
@@ -122,6 +146,26 @@ class RecordFile:
 
     def __getstate__(self):
         raise TypeError("a RecordFile is not pickled: a checkpoint names the file instead")
+
+
+def _close_all(handles: list, blocking: bool = True) -> None:
+    """Close the handles under the lock. Without `blocking` (a finalizer, which the garbage collector may
+    run in a thread that holds the lock already) handles that cannot be closed now are kept open until
+    the process ends, rather than left to netCDF4's unlocked close."""
+    if not HDF5.acquire(blocking):
+        _kept_open.extend(handles)
+        handles.clear()
+        return
+    try:
+        while handles:
+            handle = handles.pop()
+            if handle.isopen():
+                handle.close()
+    finally:
+        HDF5.release()
+
+
+_kept_open: list = []
 
 
 def _unlink(path: Path) -> None:

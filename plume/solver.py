@@ -392,7 +392,7 @@ def run(scenario, *, progress: bool = False, write: bool = True, threads: int | 
     With output.checkpoint_every_h the run saves checkpoints beside it (plume.checkpoint), and with
     `resume` it continues from the last one; the checkpoint is removed once the result set is in."""
     from .checkpoint import checkpoint_path
-    from .output import build_dataset, maps_folder_name, result_files, write_dataset
+    from .output import build_dataset, dask_in_process, maps_folder_name, result_files, write_dataset
     from .resultset import check_targets
 
     if threads is not None:
@@ -430,7 +430,8 @@ def run(scenario, *, progress: bool = False, write: bool = True, threads: int | 
                                               simulation.environment.depth_at, dataset.time.attrs["units"],
                                               _trajectory_attrs(dataset.attrs))
             if also_write is not None:
-                also_write(dataset, nc)
+                with dask_in_process():  # the records are read in this thread, one record at a time
+                    also_write(dataset, nc)
     except BaseException:
         simulation.close(remove_records=not scenario.output.checkpoint_every_h)
         raise

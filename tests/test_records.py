@@ -127,3 +127,29 @@ def test_the_year_scenario_mines_for_a_year_with_resuspension_and_daily_means():
     track = collector.track
     assert track.lanes * track.lane_length_m / track.speed_m_s > 0.5 * scenario.time.duration_s  # new ground for months
     assert all(scenario.grid.contains(x, y) for x, y in track.corners())
+
+
+def test_records_read_from_many_dask_threads_come_back_exact(tmp_path):
+    """HDF5 is not thread-safe: every variable's records are read under one lock (the one xarray holds).
+    With a lock per variable, threads reading two variables of the file at once got 'NetCDF: HDF error'
+    or corrupted HDF5 for a later open (a segfault in the test suite)."""
+    import dask
+
+    from plume.records import RecordFile
+
+    shape = (3, 40, 50)
+    variables = {f"field_{i}": ("time", "layer", "y", "x") for i in range(6)}
+    records = RecordFile(tmp_path / "r.records", dict(zip(("layer", "y", "x"), shape)), variables)
+    rng = np.random.default_rng(3)
+    data = {name: rng.random((12, *shape)).astype(np.float32) for name in variables}
+    for name, values in data.items():
+        for index, record in enumerate(values):
+            records.write(name, index, record)
+    arrays = records.open_lazily()
+    with dask.config.set(scheduler="threads", num_workers=6):
+        for _ in range(15):
+            read = dask.compute(*arrays.values())
+            for name, values in zip(variables, read):
+                np.testing.assert_array_equal(values, data[name])
+    records.remove()
+    assert not (tmp_path / "r.records").exists()
