@@ -392,8 +392,13 @@ def _encoding(ds: xr.Dataset) -> dict:
     encoding = {}
     for name, v in ds.variables.items():
         enc = {"zlib": True, "complevel": 4} if name in ds.data_vars and v.ndim >= 2 else {}
-        if name in ds.coords or name in bounds or v.dtype.kind in "iuO":
+        if name in ds.coords or name in bounds or v.dtype.kind in "iuOU":
             enc["_FillValue"] = None
+        if v.dtype.kind in "OU" and all(isinstance(s, str) for s in np.ravel(v.values)):
+            # text as a character array (CF 2.2), not a variable-length string: HDF5 2.2 segfaults
+            # reading a vlen string's fill value when the file is open twice in one process and one
+            # handle has been closed (seen with plume map on a result still open in the caller)
+            enc.update(dtype="S1", char_dim_name=f"{name}_strlen")
         encoding[name] = enc
     return encoding
 

@@ -4,6 +4,7 @@ The checker runs offline: the CF standard-name table ships with the package.
 """
 import json
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -73,3 +74,22 @@ def test_the_trajectory_file_passes_the_cf_checks(files, tmp_path):
     result, failures = check_cf(files[1], tmp_path)
     assert failures == []
     assert result["high_count"] == 0
+
+
+@pytest.mark.slow
+def test_text_is_stored_as_character_arrays_and_reads_back_as_strings(files):
+    """No variable-length strings in a written file (CF 2.2 character arrays): HDF5 2.2 segfaulted reading
+    a vlen string's fill value when a result was open twice in one process (tests/test_maps.py's
+    plume map after a run with maps)."""
+    import netCDF4
+    import xarray as xr
+
+    for path in files:
+        with netCDF4.Dataset(path) as nc:
+            text = [name for name, v in nc.variables.items() if v.dtype == str or v.datatype == "S1"]
+            assert not [name for name, v in nc.variables.items() if v.dtype == str]
+        if path == files[0]:
+            assert {"source_name", "source_kind", "sediment_class_name"} <= set(text)
+        with xr.open_dataset(path) as ds:
+            for name in text:
+                assert all(isinstance(s, str) and s for s in np.ravel(ds[name].values)), name
