@@ -479,7 +479,8 @@ def write_metrics(ds: xr.Dataset, nc_path: Path, name: str | None = None) -> tup
 
     from .analysis import metric_rows
 
-    rows = metric_rows(ds)
+    with dask_in_process():  # a lazily read dataset is read here, also inside a dask.distributed worker
+        rows = metric_rows(ds)
     csv_path, json_path = metrics_paths(nc_path)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

@@ -418,19 +418,22 @@ def run(scenario, *, progress: bool = False, write: bool = True, threads: int | 
     records = records_path(path) if scenario.output.checkpoint_every_h else scratch_records_path(path.parent, path.stem)
     simulation.run(progress=progress, checkpoint=checkpoint, resume=resume, records=records)
     try:
-        dataset = build_dataset(simulation, lazy=True)  # read back one record at a time
-        with result_set(path.parent, files + folders) as staged:
-            nc = staged.path(path.name)
-            write_dataset(dataset, nc)
-            write_metrics(dataset, nc, scenario.name)
-            if simulation.trajectories is not None:
-                from .trajectories import trajectory_path
+        # every computation on the lazily read records happens here, in this thread and in order: inside a
+        # dask.distributed worker (plume ensemble) the default scheduler would ship them to the cluster, to
+        # read this process's open record file from other threads (HDF5 errors, then crashed workers)
+        with dask_in_process():
+            dataset = build_dataset(simulation, lazy=True)  # read back one record at a time
+            with result_set(path.parent, files + folders) as staged:
+                nc = staged.path(path.name)
+                write_dataset(dataset, nc)
+                write_metrics(dataset, nc, scenario.name)
+                if simulation.trajectories is not None:
+                    from .trajectories import trajectory_path
 
-                simulation.trajectories.write(trajectory_path(nc), simulation.projection,
-                                              simulation.environment.depth_at, dataset.time.attrs["units"],
-                                              _trajectory_attrs(dataset.attrs))
-            if also_write is not None:
-                with dask_in_process():  # the records are read in this thread, one record at a time
+                    simulation.trajectories.write(trajectory_path(nc), simulation.projection,
+                                                  simulation.environment.depth_at, dataset.time.attrs["units"],
+                                                  _trajectory_attrs(dataset.attrs))
+                if also_write is not None:
                     also_write(dataset, nc)
     except BaseException:
         simulation.close(remove_records=not scenario.output.checkpoint_every_h)
