@@ -322,6 +322,7 @@ def accumulate_exposure_sparse(
     touched = np.empty(n_bands * band_cells, dtype=np.int64)
     n_touched = np.zeros(n_bands, dtype=np.int64)
     scale = n_groups / (n_groups - 1.0)
+    n_thresholds = thresholds_kg_m3.size
     keep = snapshot.shape[0] > 0
     reach_max = int(math.ceil(BIWEIGHT_HALF_WIDTH * h_max)) + 1
     stride = _coprime_stride(BAND_STRIDE, n_bands)
@@ -368,11 +369,19 @@ def accumulate_exposure_sparse(
                 snapshot[k, j, i] = c
             ssc_integral[k, j, i] += c * dt
             _expose(c, thresholds_kg_m3, dt, ssc_max_kg_m3, exceedance_s, k, j, i)
+            # _expose for each group, written out: no array views made per group and cell (half the
+            # kernel's time went to this loop; the group axis is innermost in memory: accumulators.py)
             for g in range(n_groups):
                 c_without = (c - by_group[g, k, j, i]) * scale
                 ssc_integral_without[g, k, j, i] += c_without * dt
-                _expose(c_without, thresholds_kg_m3, dt, ssc_max_without_kg_m3[g], exceedance_without_s[g], k, j, i)
                 by_group[g, k, j, i] = 0.0
+                if c_without <= 0.0:
+                    continue
+                if c_without > ssc_max_without_kg_m3[g, k, j, i]:
+                    ssc_max_without_kg_m3[g, k, j, i] = c_without
+                for n in range(n_thresholds):
+                    if c_without >= thresholds_kg_m3[n]:
+                        exceedance_without_s[g, n, k, j, i] += dt
             total[k, j, i] = 0.0
         n_touched[b] = count
     return n_touched.sum()
