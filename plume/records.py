@@ -62,7 +62,7 @@ class RecordFile:
                  scratch: bool = False):
         self.path = Path(path)
         self.variables = dict(variables)
-        self._nc = self._reader = None
+        self._nc = None  # the writer; every handle, the readers' too, is in _handles
         # closed under the lock when this object goes (netCDF4's own dealloc would close it unlocked)
         self._handles = []
         weakref.finalize(self, _close_all, self._handles, False)
@@ -118,7 +118,7 @@ class RecordFile:
     def close(self) -> None:
         """Close the file, for writing and for reading (open_lazily)."""
         _close_all(self._handles)
-        self._nc = self._reader = None
+        self._nc = None
 
     def open_lazily(self) -> dict:
         """name -> the variable's records as a dask array, one record per chunk (closes the writer;
@@ -130,10 +130,10 @@ class RecordFile:
         import dask.array as da
 
         self.close()
-        self._reader = self._open("r")
+        reader = self._open("r")  # closed by close(), with the other handles
         arrays = {}
         for name in self.variables:
-            variable = self._reader.variables[name]
+            variable = reader.variables[name]
             variable.set_auto_maskandscale(False)
             # one lock for every variable, and the one xarray's reads and writes hold
             arrays[name] = da.from_array(variable, chunks=(1, *variable.shape[1:]), name=f"plume-records-{name}",
