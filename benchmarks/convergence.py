@@ -82,8 +82,8 @@ def main() -> None:
           f"load average {os.getloadavg()[0]:.1f} at the start")
     for config, settings in configs.items():
         base = load_scenario(Path(config), settings)
-        print(f"{config}: --set {' '.join(settings) or '(none)'}; estimator {base.output.ssc_estimator}, "
-              f"{base.particles.groups} groups", flush=True)
+        print(f"{config}: --set {' '.join(settings) or '(none)'}; SSC estimator {base.output.ssc_estimator}, "
+              f"deposit estimator {base.output.deposit_estimator}, {base.particles.groups} groups", flush=True)
         results = []
         for n in counts:
             results.append(areas(base.with_overrides(particles=n, seed=None, output_directory=None)))

@@ -17,7 +17,7 @@ import numpy as np
 
 from .analysis.fields import area_at_or_above
 from .grids import OutputGrid
-from .kernels.accumulate import HISTOGRAM, KDE, accumulate_exposure_sparse, book_group_deposits
+from .kernels.accumulate import HISTOGRAM, KDE, accumulate_exposure_sparse, book_group_deposits, smooth_deposit
 
 
 # The adaptive kernel estimator of near-bed SSC (output.ssc_estimator: kde; docs/outputs.md): a
@@ -72,6 +72,7 @@ class Accumulators:
     n_sources_kept: int = 0  # > 1: keep the deposit per source too
     n_groups: int = 8  # independent particle groups (particles.groups)
     ssc_estimator: str = "kde"  # output.ssc_estimator: "kde" or "histogram"
+    deposit_estimator: str = "kde"  # output.deposit_estimator: "kde" or "histogram"
     mean_interval_s: float = 0.0  # output.mean_every_h in s (0: no time-aggregated records)
     n_means: int = 0  # number of averaging intervals
     n_levels: int = 0  # midwater depth cells (0: none)
@@ -102,6 +103,7 @@ class Accumulators:
         n_s = self.n_sources_kept if self.n_sources_kept > 1 else 1
         n_c = self.n_classes_kept if self.n_classes_kept > 1 else 1
         self.deposit_group_kg = np.zeros((n_g, n_s, n_c, g.ny, g.nx))
+        self.deposit_count = np.zeros((g.ny, g.nx))  # particles deposited in each cell (gross; the pilot)
         self.deposit_without_group_kg_m2 = np.zeros((n_g, g.ny, g.nx), dtype=np.float32)
         # (group, class, y, x) and (group, source, y, x) when kept
         self.deposit_by_class_without_group_kg_m2 = np.zeros((n_g, n_c, g.ny, g.nx), np.float32) if n_c > 1 else None
@@ -123,6 +125,7 @@ class Accumulators:
         self._pilot = np.zeros((g.n_layers, g.ny, g.nx)) if self._estimator == KDE else np.zeros((1, 1, 1))
         self._pilot_touched = np.zeros(self._pilot.size, dtype=np.int64)
         self._no_snapshot = np.zeros((0, 1, 1))
+        self._no_cells = np.zeros(0, dtype=np.int64)
 
     def __getstate__(self):  # a checkpoint names the record file; the simulation attaches it again
         state = dict(self.__dict__)
@@ -131,6 +134,9 @@ class Accumulators:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        if "deposit_count" not in state:  # a checkpoint from before the deposit estimator: the histogram
+            self.deposit_estimator = "histogram"
+            self.deposit_count = np.zeros(self.deposit_group_kg.shape[-2:])
         for name in GROUPED_FIELDS:  # pickling copies a view into the logical order: lay it out again
             array = getattr(self, name)
             laid_out = groups_innermost(array.shape, array.dtype)
@@ -172,13 +178,15 @@ class Accumulators:
             return layer_kg / g.layer_cell_volume_m3, level_kg
         return layer_kg / g.layer_cell_volume_m3, level_kg / g.level_cell_volume_m3
 
-    def accumulate_step(self, particles, seabed, dt_s: float, snapshot=None) -> int:
+    def accumulate_step(self, particles, seabed, dt_s: float, snapshot=None, snapshot_cells=None) -> int:
         """Exposure over one model step from the particles' positions at its start: the running maximum
         and the time at or above each threshold of the near-bed SSC, and of each delete-a-group estimate,
         and the SSC's time integral (the averaged records' numerator),
         resolved on the model step (a collector crosses a 50 m cell in about 100 s; hourly snapshots
         would miss it). Costs O(particles): only the cells the particles touch are visited. With
-        `snapshot` (layer, y, x; zeros), the estimated near-bed SSC (kg m-3) is written into it too."""
+        `snapshot` (layer, y, x; zeros), the estimated near-bed SSC (kg m-3) is written into it too, and
+        with `snapshot_cells` (int64, one per snapshot cell) the flat indices of the cells written, the
+        first (returned number) of them. Returns the number of cells touched."""
         p = particles
         g = self.grid
         return accumulate_exposure_sparse(
@@ -187,14 +195,39 @@ class Accumulators:
             self._total, self._by_group, self.ssc_max_kg_m3, self.exceedance_s, self.ssc_integral_kg_s_m3,
             self.ssc_max_without_group_kg_m3, self.exceedance_without_group_s,
             self.ssc_integral_without_group_kg_s_m3, self._estimator, self._kde_params,
-            self._pilot, self._pilot_touched, self._no_snapshot if snapshot is None else snapshot)
+            self._pilot, self._pilot_touched, self._no_snapshot if snapshot is None else snapshot,
+            self._no_cells if snapshot_cells is None else snapshot_cells)
 
     def book_group_deposits(self, particles) -> None:
         """This step's deposits by particle group (call before the deposit books them as done)."""
         p = particles
         g = self.grid
         book_group_deposits(p.x_m, p.y_m, p.status, p.mass_kg, p.particle_id, p.source_index, p.class_index,
-                            p.n_released, g.x_min_m, g.y_min_m, g.resolution_m, self.deposit_group_kg)
+                            p.n_released, g.x_min_m, g.y_min_m, g.resolution_m, self.deposit_group_kg,
+                            self.deposit_count)
+
+    def estimate_deposit(self, fields, net_deposit_kg):
+        """The deposit estimator (output.deposit_estimator) on deposit fields (..., y, x) binned where the
+        particles landed: kde spreads each cell's value with the adaptive kernel of the near-bed SSC
+        (kernels.accumulate.smooth_deposit), its bandwidth from the particles deposited in the cell, net of
+        erosion (the gross count times the share of the cell's mass still on the bed); histogram returns
+        them as they are. net_deposit_kg (y, x): the deposit on the bed now. Linear in the fields, so the deposit and its delete-a-group estimates are
+        smoothed alike and the estimates still average to the deposit."""
+        if self.deposit_estimator != "kde":
+            return fields
+        g = self.grid
+        gross_kg = self.deposit_group_kg.sum(axis=(0, 1, 2))
+        count = np.where(gross_kg > 0, self.deposit_count * net_deposit_kg / np.where(gross_kg > 0, gross_kg, 1.0), 0.0)
+        flat = np.ascontiguousarray(fields, dtype=np.float64).reshape(-1, g.ny, g.nx)
+        out = np.zeros_like(flat)
+        smooth_deposit(flat, count, g.x_min_m, g.y_min_m, g.resolution_m, self._kde_params, out)
+        return out.reshape(fields.shape)
+
+    def kept_axes(self, pools_kg):
+        """pools_kg (source, class, y, x) summed over the source and class axes that are not kept."""
+        n_s, n_c = self.deposit_group_kg.shape[1:3]
+        net = pools_kg.sum(axis=0, keepdims=True) if n_s == 1 else pools_kg
+        return net.sum(axis=1, keepdims=True) if n_c == 1 else net
 
     def deposit_without_group(self, pools_kg) -> np.ndarray:
         """(group, source, class, y, x) kg m-2: the deposit (pools_kg: source, class, y, x; kg, net of
@@ -203,9 +236,8 @@ class Accumulators:
         The group deposits are gross (booked as particles land); erosion takes from every group in
         proportion to its share of the pool, so the estimates without group g are each pool's net deposit
         times the share of the other groups, times G / (G - 1), and their mean is the deposit itself."""
-        n_g, n_s, n_c = self.deposit_group_kg.shape[:3]
-        net = pools_kg.sum(axis=0, keepdims=True) if n_s == 1 else pools_kg
-        net = net.sum(axis=1, keepdims=True) if n_c == 1 else net
+        n_g = self.deposit_group_kg.shape[0]
+        net = self.kept_axes(pools_kg)
         gross = self.deposit_group_kg.sum(axis=0)
         others = np.where(gross > 0, (gross - self.deposit_group_kg) / np.where(gross > 0, gross, 1.0),
                           (n_g - 1.0) / n_g)
@@ -223,20 +255,24 @@ class Accumulators:
         out.write("ssc_peak", k, self.ssc_max_kg_m3.max(axis=0))  # the step-resolved peak so far (ssc_area)
         if self.n_levels:
             out.write("ssc_midwater", k, ssc_levels)
-        deposit_kg_m2 = (pools_kg.sum(axis=(0, 1)) / g.cell_area_m2).astype(np.float32)
+        # the deposit and its delete-a-group estimates through the deposit estimator, in one pass
+        without = self.deposit_without_group(pools_kg)  # (group, source, class, y, x) kg m-2
+        binned = np.concatenate([(self.kept_axes(pools_kg) / g.cell_area_m2)[None], without])
+        estimated = self.estimate_deposit(binned, pools_kg.sum(axis=(0, 1)))
+        pools_kg_m2, without = estimated[0], estimated[1:]
+        deposit_kg_m2 = pools_kg_m2.sum(axis=(0, 1)).astype(np.float32)
         out.write("deposit_mass", k, deposit_kg_m2)
         self.deposit_area_m2[k] = area_at_or_above(deposit_kg_m2 / np.float32(self.deposit_dry_density_kg_m3),
                                                    self.deposit_thresholds_m, g.cell_area_m2)
-        without = self.deposit_without_group(pools_kg)  # (group, source, class, y, x)
         self.deposit_without_group_kg_m2[...] = without.sum(axis=(1, 2))
         if self.deposit_by_class_without_group_kg_m2 is not None:
             self.deposit_by_class_without_group_kg_m2[...] = without.sum(axis=1)
         if self.deposit_by_source_without_group_kg_m2 is not None:
             self.deposit_by_source_without_group_kg_m2[...] = without.sum(axis=2)
         if self.n_classes_kept:
-            out.write("deposit_mass_by_class", k, pools_kg.sum(axis=0) / g.cell_area_m2)
+            out.write("deposit_mass_by_class", k, pools_kg_m2.sum(axis=0))
         if self.n_sources_kept > 1:
-            out.write("deposit_mass_by_source", k, pools_kg.sum(axis=1) / g.cell_area_m2)
+            out.write("deposit_mass_by_source", k, pools_kg_m2.sum(axis=1))
         out.write("bed_shear_stress", k, bed_shear_stress_pa)
         if self.exceedance_s.size:
             self.longest_exceedance_s[k] = self.exceedance_s.reshape(self.exceedance_s.shape[0], -1).max(axis=1)
@@ -251,7 +287,7 @@ class Accumulators:
         out = self.records
         interval = self.mean_interval_s
         out.write("ssc_mean", m, (self.ssc_integral_kg_s_m3 - self._integral_at_mean_start) / interval)
-        deposit_kg_m2 = deposit_kg / self.grid.cell_area_m2
+        deposit_kg_m2 = self.estimate_deposit(deposit_kg / self.grid.cell_area_m2, deposit_kg)
         out.write("deposition_rate", m, (deposit_kg_m2 - self._deposit_at_mean_start_kg_m2) / interval)
         out.write("deposit_mass_cumulative", m, deposit_kg_m2)
         out.write("ssc_exceedance_time_cumulative", m, self.exceedance_s)

@@ -93,6 +93,10 @@ class Simulation:
         self.no_concentration = LocalConcentration(False, g.x_min_m, g.y_min_m, g.resolution_m, g.layer_bounds_m,
                                                    self.level_bounds_m, empty, empty)
         self._concentration = None  # the binned concentration's arrays, reused every step
+        # near the bed those processes read the SSC estimator's field (output.ssc_estimator): with kde, the
+        # estimate of the exposure kernel, the array and the cells it wrote on the last step
+        self.near_bed_from_estimate = self.concentration_needed and scenario.output.ssc_estimator == "kde"
+        self._near_bed_estimate = None
         n_levels = len(self.level_bounds_m) - 1 if g.depth_level_bounds_m is not None else 0
         self.per_mass = (np.ones(g.n_layers), np.ones(max(n_levels, 1)))
         self.per_volume = (1.0 / g.layer_cell_volume_m3.ravel(),
@@ -113,6 +117,7 @@ class Simulation:
             n_sources_kept=self.n_sources,
             n_groups=int(scenario.particles.groups),
             ssc_estimator=str(scenario.output.ssc_estimator),
+            deposit_estimator=str(scenario.output.deposit_estimator),
             mean_interval_s=self.steps_per_mean * self.dt_s, n_means=self.n_means,
             n_levels=n_levels,
         )
@@ -224,6 +229,22 @@ class Simulation:
         self._binned_cells = touched, n_touched
         return c
 
+    def estimated_near_bed(self, seabed) -> np.ndarray:
+        """This step's exposure (accumulate_step) and its near-bed SSC estimate (layer, y, x; kg m-3),
+        written into an array reused every step: the cells written on the previous step are zeroed
+        first, so the work stays O(particles). The kernel estimate, not the cell histogram, is what
+        density damping, hindered settling and flocculation read near the bed: they are nonlinear in the
+        concentration (damping in its vertical gradient), and the histogram's particle noise biased them
+        (docs/outputs.md)."""
+        if self._near_bed_estimate is None:
+            layer, _ = self.accumulators.empty_bins()
+            self._near_bed_estimate = layer, np.empty(layer.size, dtype=np.int64), 0
+        estimate, cells, n_cells = self._near_bed_estimate
+        estimate.reshape(-1)[cells[:n_cells]] = 0.0
+        n_cells = self.accumulators.accumulate_step(self.particles, seabed, self.dt_s, estimate, cells)
+        self._near_bed_estimate = estimate, cells, n_cells
+        return estimate
+
     def bed_shear_stress(self, t_s: float, fields=None) -> np.ndarray:
         """tau (Pa) at the output-grid cell centres at time t (the array is reused); `fields` are
         the step's (currents, clock) when the caller has them already."""
@@ -240,8 +261,11 @@ class Simulation:
         The exposure (maximum and time above thresholds) is accumulated on every model step, from the
         cells the particles touch; the gridded concentration is binned only for the processes that read it."""
         env = self.environment
-        self.accumulators.accumulate_step(self.particles, env.seabed, self.dt_s)
-        concentration = self.binned_concentration() if self.concentration_needed else self.no_concentration
+        if self.near_bed_from_estimate:
+            concentration = self.binned_concentration()._replace(layer_kg_m3=self.estimated_near_bed(env.seabed))
+        else:
+            self.accumulators.accumulate_step(self.particles, env.seabed, self.dt_s)
+            concentration = self.binned_concentration() if self.concentration_needed else self.no_concentration
         currents, clock = env.step_fields(t_s, self.dt_s)
         if self.stress_needed:
             self.bed_shear_stress(t_s, (currents, clock))

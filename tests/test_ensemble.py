@@ -321,8 +321,8 @@ def test_a_failing_member_is_retried_then_reported(tmp_path, client):
 def test_batches_of_a_deterministic_member_give_the_one_run_exactly(tmp_path):
     """Without mixing every particle of a point release follows one path: whatever the particle count,
     the linear fields are the same, so the batches' weighted mean must equal the one run to the bit.
-    (SSC is linear in the particles with the histogram estimator; the kernel estimator's bandwidth
-    adapts to the particle count, docs/ensembles.md.)"""
+    (SSC and the deposit are linear in the particles with the histogram estimators; the kernel
+    estimators' bandwidths adapt to the particle count, docs/ensembles.md.)"""
     from plume.ensemble.batches import batch_counts, batch_scenarios, combine_batches
     from plume.scenario import scenario_from_dict
     from plume.solver import run
@@ -330,7 +330,8 @@ def test_batches_of_a_deterministic_member_give_the_one_run_exactly(tmp_path):
     assert batch_counts(10, 3) == [4, 3, 3] and sum(batch_counts(900, 7)) == 900
     still = {"horizontal_m2_s": 0.0, "vertical": {"profile": "constant", "value_m2_s": 0.0}}
     sc = scenario_from_dict(helpers.merge(BASE, {"turbulence": still, "particles": {"count": 900},
-                                                 "output": {"ssc_estimator": "histogram"}}), tmp_path)
+                                                 "output": {"ssc_estimator": "histogram",
+                                                            "deposit_estimator": "histogram"}}), tmp_path)
     parts = batch_scenarios(sc, 3)
     assert [p.particles.count for p in parts] == [300, 300, 300]
     assert len({p.particles.seed for p in parts}) == 3

@@ -123,10 +123,11 @@ def particle_group(particle_id, n_groups):
 
 @njit(cache=True)
 def book_group_deposits(x, y, status, mass_kg, particle_id, source_index, class_index, n_released, x_min, y_min,
-                        resolution, deposit_kg):
+                        resolution, deposit_kg, deposit_count):
     """Add this step's deposits (status JUST_DEPOSITED, before book_boundary_events marks them done) into
-    deposit_kg (group, source, class, ny, nx) by particle group (particle_group); a source or class axis
-    of length 1 takes every source or class. Serial, in particle order."""
+    deposit_kg (group, source, class, ny, nx) by particle group (particle_group), and count them in
+    deposit_count (ny, nx; the deposit estimator's pilot); a source or class axis of length 1 takes every
+    source or class. Serial, in particle order."""
     n_groups, n_sources, n_classes, ny, nx = deposit_kg.shape
     for p in range(n_released):
         if status[p] == st.JUST_DEPOSITED:
@@ -135,6 +136,7 @@ def book_group_deposits(x, y, status, mass_kg, particle_id, source_index, class_
             s = source_index[p] if n_sources > 1 else 0
             c = class_index[p] if n_classes > 1 else 0
             deposit_kg[particle_group(particle_id[p], n_groups), s, c, j, i] += mass_kg[p]
+            deposit_count[j, i] += 1.0
 
 
 @njit(cache=True)
@@ -208,6 +210,44 @@ def kde_bandwidth_m(count_in_cell, resolution, target_count, h_min_cells, h_max_
     return min(max(h, h_min_cells * resolution), h_max_cells * resolution)
 
 
+@njit(cache=True)
+def smooth_deposit(fields, count, x_min, y_min, resolution, kde_params, out):
+    """The adaptive kernel estimate of a deposit from its histogram: every cell's value of each field
+    (fields: n, ny, nx) spread over the cells around the cell's centre with the biweight kernel of
+    _axis_weights, of the bandwidth kde_bandwidth_m from the number of particles deposited in that cell
+    (count: ny, nx; the pilot), added into out (n, ny, nx; zeros on entry). A binned kernel estimate
+    (Wand and Jones 1995, ch. 5; the particle's position within its cell is not kept, which widens the
+    kernel by at most half a cell). Every cell's weights sum to 1 (cut at the grid's edge and
+    renormalised), so each field's total is conserved to round-off. Serial: the sums are added in cell
+    order, so the result does not depend on the threads."""
+    n_fields, ny, nx = fields.shape
+    target, h_min, h_max = kde_params[0], kde_params[1], kde_params[2]
+    reach_max = int(math.ceil(BIWEIGHT_HALF_WIDTH * h_max)) + 1
+    wx = np.zeros(2 * reach_max + 1)
+    wy = np.zeros(2 * reach_max + 1)
+    for j in range(ny):
+        y_centre = y_min + (j + 0.5) * resolution
+        for i in range(nx):
+            occupied = False
+            for f in range(n_fields):
+                if fields[f, j, i] != 0.0:
+                    occupied = True
+                    break
+            if not occupied:
+                continue
+            h = kde_bandwidth_m(count[j, i], resolution, target, h_min, h_max)
+            i0, ni = _axis_weights(x_min + (i + 0.5) * resolution, x_min, resolution, nx, h, wx)
+            j0, nj = _axis_weights(y_centre, y_min, resolution, ny, h, wy)
+            for f in range(n_fields):
+                v = fields[f, j, i]
+                if v == 0.0:
+                    continue
+                for jj in range(nj):
+                    vy = v * wy[jj]
+                    for ii in range(ni):
+                        out[f, j0 + jj, i0 + ii] += vy * wx[ii]
+
+
 # the exposure kernel splits the grid into bands of rows, one task each: every cell belongs to one band
 # and every band adds its particles in particle order, so the sums do not depend on the threads
 EXPOSURE_BANDS = 128
@@ -233,7 +273,7 @@ def accumulate_exposure_sparse(
     x, y, z, status, mass_kg, particle_id, n_released, seabed, x_min, y_min, resolution, layer_bounds_m,
     inv_volume_m3, thresholds_kg_m3, dt, total, by_group, ssc_max_kg_m3, exceedance_s, ssc_integral,
     ssc_max_without_kg_m3, exceedance_without_s, ssc_integral_without, estimator, kde_params, pilot, pilot_touched,
-    snapshot,
+    snapshot, snapshot_cells,
 ):
     """One model step of near-bed exposure, in O(particles): estimate the near-bed SSC of the suspended
     particles (total and per group, particle_group) into the scratch arrays total (layer, y, x) and
@@ -241,7 +281,9 @@ def accumulate_exposure_sparse(
     update the running maximum and the time at or above each threshold of the full estimate and of
     each delete-a-group estimate (the concentration without group g, scaled by G / (G - 1)), add
     c dt to the time integral ssc_integral (layer, y, x; kg m-3 s), copy the
-    full estimate into `snapshot` when it has cells, and zero the scratch cells again.
+    full estimate into `snapshot` when it has cells (listing their flat indices in `snapshot_cells`
+    when that has room, so the caller can zero them before the next step), and zero the scratch cells
+    again.
 
     Parallel over bands of grid rows (EXPOSURE_BANDS): a band adds the particles that reach its rows in
     particle order, and no cell is in two bands, so every sum is added in the same order whatever the
@@ -384,4 +426,10 @@ def accumulate_exposure_sparse(
                         exceedance_without_s[g, n, k, j, i] += dt
             total[k, j, i] = 0.0
         n_touched[b] = count
+    if keep and snapshot_cells.size > 0:
+        listed = 0
+        for b in range(n_bands):
+            for t in range(n_touched[b]):
+                snapshot_cells[listed] = touched[b * band_cells + t]
+                listed += 1
     return n_touched.sum()

@@ -46,7 +46,7 @@ class StepProcesses(NamedTuple):
 
     @property
     def needs_concentration(self) -> bool:
-        """Whether a process reads the local concentration (binned before each step)."""
+        """Whether a process reads the local concentration (estimated before each step)."""
         return any(p is not None for p in (self.hindered_settling, self.flocculation, self.density_damping))
 
     @property

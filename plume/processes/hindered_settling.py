@@ -4,7 +4,8 @@ sink slower, w = w0 (1 - phi)^n with the volume fraction phi = C / C_ref.
 Block: ``sediment.hindered_settling`` (optional): ``exponent`` n (4.65 for small grains)
 and ``reference_concentration_kg_m3`` C_ref (null: the grain density, i.e. the solid
 volume fraction; a gelling concentration of about 100 kg/m3 for flocs). C is the
-suspended concentration of the particle's output-grid cell, binned before the step.
+suspended concentration of the particle's output-grid cell, estimated before the step
+(plume.kernels.concentration).
 """
 from typing import NamedTuple
 

@@ -136,6 +136,12 @@ class OutputSpec(StrictModel):
     ssc_estimator: Literal["kde", "histogram"] = Field(
         "kde", description="Near-bed SSC estimator: kde (adaptive biweight kernels, Abramson 1982; Pedretti and "
                            "Fernandez-Garcia 2013) or histogram (each particle's mass in its cell).")
+    # how landed particles become the reported deposit (deposit_mass, its areas and metrics): docs/outputs.md
+    deposit_estimator: Literal["kde", "histogram"] = Field(
+        "kde", description="Deposit estimator: kde (the histogram of where particles landed, each cell spread by the "
+                           "adaptive biweight kernel of the SSC estimator with a bandwidth from the particles "
+                           "deposited in it; Wand and Jones 1995) or histogram (each particle's mass in its cell). "
+                           "Resuspension always erodes the histogram.")
     # a long run saves its state every this many hours of model time; `plume run --resume` continues
     # from the last checkpoint (plume.checkpoint)
     checkpoint_every_h: num(gt=0, le=100_000) | None = Field(
