@@ -27,6 +27,7 @@ def test_settling_in_uniform_current_lands_at_U_H_over_w(tmp_path, step_s):
         sources=[{"kind": "discharge", "name": "p", "position_m": [0, 0], "height_above_bed_m": height,
                   "mass_kg": 2.0, "start_h": 0}],
         particles={"count": 3, "seed": 5},
+        output={"directory": "out", "deposit_estimator": "histogram"},  # the deposit where the particles land
     )
     result = run(scenario, write=False)
     p = result.particles

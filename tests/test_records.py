@@ -21,7 +21,7 @@ def settling_cloud(tmp_path, **changes):
                   "mass_kg": MASS, "start_h": 0}],
         particles={"count": 3, "seed": 5},
         grid={"resolution_m": CELL, "extent_m": [-100, 100, -100, 100], "layers_above_bed_m": [0, 1, 2, 5]},
-        output={"directory": "out", "mean_every_h": 1, "ssc_estimator": "histogram"},
+        output={"directory": "out", "mean_every_h": 1, "ssc_estimator": "histogram", "deposit_estimator": "histogram"},
     )
     settings.update(changes)
     return make_scenario(tmp_path, **settings)
