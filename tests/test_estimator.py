@@ -233,3 +233,23 @@ def test_the_deposit_kernel_narrows_where_particles_are_many(tmp_path):
                                                  0.01 * pools_kg.sum(axis=(0, 1)))
     assert np.count_nonzero(eroded.sum(axis=(0, 1))) == 11 * 11
     assert acc.deposit_count.sum() == 1.0
+
+
+def test_the_processes_read_the_kernel_estimate_near_the_bed_and_nothing_stale(tmp_path):
+    """With the kde estimator, the near-bed concentration that hindered settling (and density damping,
+    flocculation) reads before a step is the estimator's field of the particles at that moment; after
+    the cloud moves, the cells it left are zero again (the array is reused and cleared cell by cell)."""
+    hindered = {"hindered_settling": {"exponent": 4.65},
+                "classes": [{"name": "only", "mass_fraction": 1.0, "settling_m_s": 1e-4}]}
+    sim = _simulation(tmp_path, "kde", sediment=hindered)
+    assert sim.near_bed_from_estimate
+    cloud = _gaussian_cloud(4000, 3)
+    moved = _particles(cloud.x_m + 120.0, cloud.y_m - 60.0, cloud.z_m, 1.0 / 4000)
+    reads = []
+    for particles in (cloud, moved):
+        sim.particles = particles
+        reads.append(sim.step_environment(0.0).concentration.layer_kg_m3.copy())
+        np.testing.assert_array_equal(reads[-1], _estimate(_simulation(tmp_path, "kde"), particles))
+    assert np.any((reads[0] > 0) & (reads[1] == 0))  # cells the first cloud had and the moved one has not
+    histogram = _simulation(tmp_path, "histogram", sediment=hindered)
+    assert not histogram.near_bed_from_estimate
