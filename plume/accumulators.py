@@ -211,8 +211,9 @@ class Accumulators:
         particles landed: kde spreads each cell's value with the adaptive kernel of the near-bed SSC
         (kernels.accumulate.smooth_deposit), its bandwidth from the particles deposited in the cell, net of
         erosion (the gross count times the share of the cell's mass still on the bed); histogram returns
-        them as they are. net_deposit_kg (y, x): the deposit on the bed now. Linear in the fields, so the deposit and its delete-a-group estimates are
-        smoothed alike and the estimates still average to the deposit."""
+        them as they are. net_deposit_kg (y, x): the deposit on the bed now. Linear in the fields, so the
+        deposit and its delete-a-group estimates are smoothed alike and the estimates still average to the
+        deposit."""
         if self.deposit_estimator != "kde":
             return fields
         g = self.grid
