@@ -93,9 +93,10 @@ class Simulation:
         self.no_concentration = LocalConcentration(False, g.x_min_m, g.y_min_m, g.resolution_m, g.layer_bounds_m,
                                                    self.level_bounds_m, empty, empty)
         self._concentration = None  # the binned concentration's arrays, reused every step
-        # near the bed those processes read the SSC estimator's field (output.ssc_estimator): with kde, the
-        # estimate of the exposure kernel, the array and the cells it wrote on the last step
-        self.near_bed_from_estimate = self.concentration_needed and scenario.output.ssc_estimator == "kde"
+        # with particles.local_concentration: estimator, near the bed they read the SSC estimator's field (the
+        # exposure kernel's estimate): the array and the cells it wrote on the last step
+        self.near_bed_from_estimate = (self.concentration_needed
+                                       and scenario.particles.local_concentration == "estimator")
         self._near_bed_estimate = None
         n_levels = len(self.level_bounds_m) - 1 if g.depth_level_bounds_m is not None else 0
         self.per_mass = (np.ones(g.n_layers), np.ones(max(n_levels, 1)))
@@ -232,10 +233,10 @@ class Simulation:
     def estimated_near_bed(self, seabed) -> np.ndarray:
         """This step's exposure (accumulate_step) and its near-bed SSC estimate (layer, y, x; kg m-3),
         written into an array reused every step: the cells written on the previous step are zeroed
-        first, so the work stays O(particles). The kernel estimate, not the cell histogram, is what
-        density damping, hindered settling and flocculation read near the bed: they are nonlinear in the
-        concentration (damping in its vertical gradient), and the histogram's particle noise biased them
-        (docs/outputs.md)."""
+        first, so the work stays O(particles). With particles.local_concentration: estimator, this is
+        what density damping, hindered settling and flocculation read near the bed: they are nonlinear
+        in the concentration (damping in its vertical gradient), and where one particle is many mg/L the
+        histogram's noise biases them (docs/outputs.md)."""
         if self._near_bed_estimate is None:
             layer, _ = self.accumulators.empty_bins()
             self._near_bed_estimate = layer, np.empty(layer.size, dtype=np.int64), 0

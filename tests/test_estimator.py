@@ -236,12 +236,12 @@ def test_the_deposit_kernel_narrows_where_particles_are_many(tmp_path):
 
 
 def test_the_processes_read_the_kernel_estimate_near_the_bed_and_nothing_stale(tmp_path):
-    """With the kde estimator, the near-bed concentration that hindered settling (and density damping,
-    flocculation) reads before a step is the estimator's field of the particles at that moment; after
+    """With particles.local_concentration: estimator, the near-bed concentration that hindered settling
+    (and density damping, flocculation) reads before a step is the estimator's field of the particles at that moment; after
     the cloud moves, the cells it left are zero again (the array is reused and cleared cell by cell)."""
     hindered = {"hindered_settling": {"exponent": 4.65},
                 "classes": [{"name": "only", "mass_fraction": 1.0, "settling_m_s": 1e-4}]}
-    sim = _simulation(tmp_path, "kde", sediment=hindered)
+    sim = _simulation(tmp_path, "kde", sediment=hindered, particles={"count": 1000, "local_concentration": "estimator"})
     assert sim.near_bed_from_estimate
     cloud = _gaussian_cloud(4000, 3)
     moved = _particles(cloud.x_m + 120.0, cloud.y_m - 60.0, cloud.z_m, 1.0 / 4000)
@@ -251,5 +251,4 @@ def test_the_processes_read_the_kernel_estimate_near_the_bed_and_nothing_stale(t
         reads.append(sim.step_environment(0.0).concentration.layer_kg_m3.copy())
         np.testing.assert_array_equal(reads[-1], _estimate(_simulation(tmp_path, "kde"), particles))
     assert np.any((reads[0] > 0) & (reads[1] == 0))  # cells the first cloud had and the moved one has not
-    histogram = _simulation(tmp_path, "histogram", sediment=hindered)
-    assert not histogram.near_bed_from_estimate
+    assert not _simulation(tmp_path, "kde", sediment=hindered).near_bed_from_estimate  # the default: histogram

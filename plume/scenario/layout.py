@@ -20,6 +20,13 @@ class ParticlesSpec(StrictModel):
     groups: integer(ge=2, le=64) = Field(
         8, description="Independent particle groups (a hash of the particle id, modulo groups) whose spread gives every SSC and "
                        "deposit metric its statistical uncertainty.")
+    # what density damping, hindered settling and flocculation read near the bed; measured both ways in the README's
+    # "Convergence": the default scenario converges with the histogram, the collector designs (where one particle alone
+    # is about 19 mg/L in a cell) only with the estimator
+    local_concentration: Literal["histogram", "estimator"] = Field(
+        "histogram", description="The near-bed concentration that density damping, hindered settling and flocculation "
+                                 "read: histogram (the particles' mass in each cell) or estimator (the near-bed SSC "
+                                 "estimator's field, output.ssc_estimator). Midwater: always the histogram.")
 
 
 class GridSpec(StrictModel):
