@@ -237,11 +237,13 @@ def test_the_deposit_kernel_narrows_where_particles_are_many(tmp_path):
 
 def test_the_processes_read_the_kernel_estimate_near_the_bed_and_nothing_stale(tmp_path):
     """With particles.local_concentration: estimator, the near-bed concentration that hindered settling
-    (and density damping, flocculation) reads before a step is the estimator's field of the particles at that moment; after
-    the cloud moves, the cells it left are zero again (the array is reused and cleared cell by cell)."""
+    (and density damping, flocculation) reads before a step is the estimator's field of the particles at
+    that moment; after the cloud moves, the cells it left are zero again (the array is reused and
+    cleared cell by cell). Without it (the default) they read the histogram."""
     hindered = {"hindered_settling": {"exponent": 4.65},
                 "classes": [{"name": "only", "mass_fraction": 1.0, "settling_m_s": 1e-4}]}
-    sim = _simulation(tmp_path, "kde", sediment=hindered, particles={"count": 1000, "local_concentration": "estimator"})
+    sim = _simulation(tmp_path, "kde", sediment=hindered,
+                      particles={"count": 1000, "local_concentration": "estimator"})
     assert sim.near_bed_from_estimate
     cloud = _gaussian_cloud(4000, 3)
     moved = _particles(cloud.x_m + 120.0, cloud.y_m - 60.0, cloud.z_m, 1.0 / 4000)

@@ -1,7 +1,7 @@
 """The suspended concentration around a particle: the output grid's cells, estimated from the
 particles before the step, for the processes that depend on it (flocculation, hindered
-settling, density damping). Near the bed it is the SSC estimator's field (output.ssc_estimator:
-the kernel estimate by default), in midwater the cell histogram (docs/outputs.md)."""
+settling, density damping): the cell histogram, or near the bed the SSC estimator's field with
+particles.local_concentration: estimator (docs/outputs.md)."""
 from typing import NamedTuple
 
 import numpy as np

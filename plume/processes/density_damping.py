@@ -15,7 +15,7 @@ log-layer shear:
     N^2 = -(g / rho_w) (1 - rho_w / rho_s) dC/dz,   S = u* / (kappa h).
 
 dC/dz comes from the output grid's near-bed layers around the particle (the concentration
-estimated before the step, by the SSC estimator: plume.kernels.concentration); only a stable
+estimated before the step, particles.local_concentration: plume.kernels.concentration); only a stable
 gradient (C falling with height) damps. phi is taken as constant over the step, so it scales K and
 dK/dh alike.
 """
