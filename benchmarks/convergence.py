@@ -83,7 +83,8 @@ def main() -> None:
     for config, settings in configs.items():
         base = load_scenario(Path(config), settings)
         print(f"{config}: --set {' '.join(settings) or '(none)'}; SSC estimator {base.output.ssc_estimator}, "
-              f"deposit estimator {base.output.deposit_estimator}, {base.particles.groups} groups", flush=True)
+              f"deposit estimator {base.output.deposit_estimator}, processes read the "
+              f"{base.particles.local_concentration}, {base.particles.groups} groups", flush=True)
         results = []
         for n in counts:
             results.append(areas(base.with_overrides(particles=n, seed=None, output_directory=None)))
