@@ -26,7 +26,9 @@ class ParticlesSpec(StrictModel):
     local_concentration: Literal["histogram", "estimator"] = Field(
         "histogram", description="The near-bed concentration that density damping, hindered settling and flocculation "
                                  "read: histogram (the particles' mass in each cell) or estimator (the near-bed SSC "
-                                 "estimator's field, output.ssc_estimator). Midwater: always the histogram.")
+                                 "estimator's field, output.ssc_estimator). Midwater: always the histogram. The default "
+                                 "converges in the default scenario, estimator in the collector designs "
+                                 "(README \"Convergence\").")
 
 
 class GridSpec(StrictModel):
