@@ -150,8 +150,6 @@ def test_the_band_order_visits_every_band_once():
 
 # the deposit estimator (output.deposit_estimator)
 
-DENSITY_KG_M3 = 1000.0  # a convenient dry density for the deposit thickness in these tests
-
 
 def _deposit_simulation(tmp_path, estimator: str) -> Simulation:
     return Simulation(make_scenario(

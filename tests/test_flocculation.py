@@ -12,8 +12,7 @@ CLASSES = [{"name": "fine", "mass_fraction": 1.0, "settling_m_s": 0.0},
 
 def floc_simulation(tmp_path, rule, mass_kg=1.0, count=20000, duration_h=1.0, hindered=None, classes=CLASSES):
     """Particles held still in one near-bed cell (no current, no diffusion), so the local
-    concentration is their mass over one cell's volume (the histogram estimator: the kernel's narrowest
-    bandwidth, a quarter cell, would give 6 % of a point cloud to the neighbouring cells)."""
+    concentration is their mass over one cell's volume."""
     sediment = {"deposition": {"condition": "reflecting"}, "classes": classes, "flocculation": [rule] if rule else []}
     if rule:
         sediment["delayed_sinking"] = never_sinks(rule["from"])  # one compiled step with the others (helpers)
@@ -24,7 +23,7 @@ def floc_simulation(tmp_path, rule, mass_kg=1.0, count=20000, duration_h=1.0, hi
         sediment=sediment,
         sources=[{"kind": "discharge", "name": "p", "position_m": [5, 5], "height_above_bed_m": 0.5,
                   "mass_kg": mass_kg, "start_h": 0}],
-        particles={"count": count, "seed": 4}, output={"directory": "out", "ssc_estimator": "histogram"}))
+        particles={"count": count, "seed": 4}))
 
 
 def run_steps(sim, n):
