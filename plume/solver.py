@@ -216,6 +216,8 @@ class Simulation:
         cleared only where the previous step's particles were)."""
         if self._concentration is None:
             layer, level = self.accumulators.empty_bins()
+            if self.near_bed_from_estimate:  # near the bed the processes read the estimate: bin midwater only
+                layer = layer[:0]
             self._concentration = self.no_concentration._replace(active=True, layer_kg_m3=layer, level_kg_m3=level)
             self._binned_cells = np.empty(0, dtype=np.int64), 0
         c = self._concentration
