@@ -9,7 +9,8 @@ area (deposit and near-bed SSC) with its standard error from the particle groups
 the run's wall time, and, for 4N and 8N, the change from N and 2N (the particle count times four): the
 issue's aim is every area changing by less than 5 %. --set shortens runs to keep them feasible; the
 README's "Convergence" section says what was run and on what machine. On a 2-core machine the default
-scenario at 800,000 particles takes about 10 minutes and 2 GB; a collector design at 480,000, 3 minutes.
+scenario at 800,000 particles took about 9 minutes (0.85 GB resident); a collector design at 480,000,
+about 3 minutes.
 """
 from __future__ import annotations
 

@@ -28,11 +28,10 @@ KDE_TARGET_COUNT = 10.0
 # peak within about a quarter cell. The widest sets how many particles a kernel averages in thin water,
 # and so the noise that the running maximum and the threshold areas pick up: with 1 cell the default
 # scenario's 1 mg/L area fell by 27 % from 50,000 to 200,000 particles (about 5 particles under a kernel
-# at that threshold); with 2.5 cells by 2.9 %, with every other area within 3.1 %, both while the processes
-# read the cell histogram (it costs more cells per
-# sparse particle: 32,812 touched cells instead of 21,554 in a 5-day state of configs/long/year.yaml)
-# (README "Convergence", measured on configs/default.yaml; Pedretti and Fernandez-Garcia 2013 motivate
-# letting the bandwidth grow where particles are sparse).
+# at that threshold); with 2.5 cells by 2.9 %, with every other area within 3.1 % (README "Convergence",
+# configs/default.yaml with the processes reading the cell histogram; Pedretti and Fernandez-Garcia 2013
+# motivate letting the bandwidth grow where particles are sparse). The wider kernel touches more cells per
+# sparse particle: 32,812 instead of 21,554 in a 5-day state of configs/long/year.yaml.
 KDE_MIN_CELLS = 0.25
 KDE_MAX_CELLS = 2.5
 
