@@ -111,14 +111,15 @@ def test_the_kernel_estimate_conserves_mass_over_a_sloping_bed(tmp_path):
 
 @pytest.mark.parametrize("estimator", ["kde", "histogram"])
 def test_the_exposure_is_bit_identical_on_one_thread_or_several(tmp_path, estimator):
-    """The exposure kernel runs in parallel over bands of grid rows; every cell is in one band and takes
-    its particles in particle order, so the estimate, the maxima and the exceedance times, in all and
-    without each group, are the same bits on one thread as on several."""
+    """The exposure kernel runs in parallel over tiles of the grid, one colour of tiles at a time, and
+    no two tiles of a colour reach the same cell, so every cell adds its particles in the same order:
+    the estimate, the maxima and the exceedance times, in all and without each group, are the same bits
+    on one thread as on several."""
     import numba
 
     rng = np.random.default_rng(12)
     n = 40000
-    x, y = rng.normal(0.0, 80.0, n), rng.normal(30.0, 120.0, n)  # across many bands, some beyond the grid
+    x, y = rng.normal(0.0, 80.0, n), rng.normal(30.0, 120.0, n)  # across many tiles, some beyond the grid
     z = -100.0 + rng.uniform(0.0, 2.5, n)  # in both layers and above them
     cloud = _particles(x, y, z, 1.0 / n)
     cloud.mass_kg[:] = rng.uniform(0.5, 1.5, n) / n
@@ -140,12 +141,49 @@ def test_the_exposure_is_bit_identical_on_one_thread_or_several(tmp_path, estima
     assert results[0][0].sum() > 0
 
 
-def test_the_band_order_visits_every_band_once():
-    from plume.kernels.accumulate import BAND_STRIDE, _coprime_stride
+def test_the_tile_order_visits_every_tile_once():
+    from plume.kernels.accumulate import TILE_STRIDE, _coprime_stride
 
     for n in range(1, 300):
-        stride = _coprime_stride(BAND_STRIDE, n)
+        stride = _coprime_stride(TILE_STRIDE, n)
         assert sorted((t * stride) % n for t in range(n)) == list(range(n)), n
+
+
+def test_the_tiled_kernel_estimate_is_the_sum_of_every_particle_s_kernel(tmp_path):
+    """Against a plain loop over particles (each particle's biweight weights, from the bandwidth rule
+    at its cell's particle count, added into the cells): the same field to round-off, on a cloud that
+    spans every tile colour and the grid's edge, with particles of two masses in two layers."""
+    from plume.accumulators import KDE_MAX_CELLS, KDE_MIN_CELLS, KDE_TARGET_COUNT
+    from plume.kernels.accumulate import _axis_weights, kde_bandwidth_m
+
+    rng = np.random.default_rng(5)
+    n = 6000
+    x, y = rng.normal(60.0, 90.0, n), rng.normal(-40.0, 110.0, n)
+    inside = (np.abs(x) < HALF_M) & (np.abs(y) < HALF_M)
+    x, y = x[inside], y[inside]
+    z = -100.0 + rng.uniform(0.0, 2.0, x.size)
+    cloud = _particles(x, y, z, 1e-3)
+    cloud.mass_kg[::3] = 2e-3
+    sim = _simulation(tmp_path, "kde")
+    estimate = _estimate(sim, cloud)
+
+    grid = sim.grid
+    layer = np.floor(z + 100.0).astype(int)
+    ci = np.floor((x - grid.x_min_m) / CELL_M).astype(int)
+    cj = np.floor((y - grid.y_min_m) / CELL_M).astype(int)
+    pilot = np.zeros((2, grid.ny, grid.nx))
+    np.add.at(pilot, (layer, cj, ci), cloud.mass_kg)
+    expected = np.zeros_like(estimate)
+    wx, wy = np.zeros(64), np.zeros(64)
+    for p in range(x.size):
+        h = kde_bandwidth_m(pilot[layer[p], cj[p], ci[p]] / cloud.mass_kg[p], CELL_M, KDE_TARGET_COUNT,
+                            KDE_MIN_CELLS, KDE_MAX_CELLS)
+        i0, ni = _axis_weights(x[p], grid.x_min_m, CELL_M, grid.nx, h, wx)
+        j0, nj = _axis_weights(y[p], grid.y_min_m, CELL_M, grid.ny, h, wy)
+        expected[layer[p], j0:j0 + nj, i0:i0 + ni] += (cloud.mass_kg[p] / (CELL_M * CELL_M)
+                                                       * np.outer(wy[:nj], wx[:ni]))
+    np.testing.assert_allclose(estimate, expected, rtol=1e-12, atol=1e-12 * expected.max())
+    assert (estimate > 0).sum() > 1000  # many cells, across tiles
 
 
 # the deposit estimator (output.deposit_estimator)

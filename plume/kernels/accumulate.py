@@ -1,5 +1,5 @@
-"""Particles onto the output grids. Every sum into a cell is added in particle order (serial loops, or
-the exposure kernel's bands of rows, each cell in one band), so the fields are bit-identical whatever
+"""Particles onto the output grids. Every sum into a cell is added in a fixed order (serial loops in particle order, or
+the exposure kernel's coloured tiles), so the fields are bit-identical whatever
 the number of threads (a parallel scatter over particles would add in a different order each run)."""
 import math
 
@@ -248,17 +248,21 @@ def smooth_deposit(fields, count, x_min, y_min, resolution, kde_params, out):
                         out[f, j0 + jj, i0 + ii] += vy * wx[ii]
 
 
-# the exposure kernel splits the grid into bands of rows, one task each: every cell belongs to one band
-# and every band adds its particles in particle order, so the sums do not depend on the threads
-EXPOSURE_BANDS = 128
-BAND_STRIDE = 27  # the tasks visit bands 27 apart (made coprime with the band count), so the neighbouring
-# bands that one compact plume covers go to different threads
+# The exposure kernel splits the grid into square tiles, TILE_CELLS or more on a side and at least twice a
+# kernel's reach, and adds each particle's kernel in the pass of its centre's tile. Tiles are coloured by
+# the parity of their row and column; the four colours run one after another, and within a colour every
+# tile runs as its own task. Two tiles of a colour are a tile apart, so no cell takes mass from two tasks
+# at once: every cell's sum is added in the same order (colour by colour, then particle order) whatever
+# the number of threads. Each particle's kernel weights are computed once.
+TILE_CELLS = 8
+TILE_STRIDE = 27  # the tasks of a colour visit its tiles 27 apart (made coprime with their count), so the
+# neighbouring tiles that one compact plume covers go to different threads
 
 
 @njit(cache=True)
 def _coprime_stride(stride, n):
-    """The first number from `stride` up with no common factor with n: task t -> band (t s) mod n is then a
-    permutation, every band visited once."""
+    """The first number from `stride` up with no common factor with n: task t -> tile (t s) mod n is then a
+    permutation, every tile visited once."""
     while True:
         a, b = stride, n
         while b:
@@ -285,9 +289,9 @@ def accumulate_exposure_sparse(
     when that has room, so the caller can zero them before the next step), and zero the scratch cells
     again.
 
-    Parallel over bands of grid rows (EXPOSURE_BANDS): a band adds the particles that reach its rows in
-    particle order, and no cell is in two bands, so every sum is added in the same order whatever the
-    number of threads: the result is bit-identical to a serial pass.
+    Parallel over particles where each is on its own (its layer, cell and bandwidth), and over tiles of
+    the grid where they add into cells (TILE_CELLS: four colours of tiles in turn, so every sum is added
+    in the same order whatever the number of threads: the result is bit-identical on any thread count).
 
     estimator HISTOGRAM: each particle's mass in its cell. KDE: spread over the cells around it with a
     biweight kernel (horizontal; the layer is the particle's own height above the local bed, so mass is
@@ -300,12 +304,11 @@ def accumulate_exposure_sparse(
     n_groups = by_group.shape[0]
     target, h_min, h_max = kde_params[0], kde_params[1], kde_params[2]
     # each particle's near-bed layer (-1: suspended above the layers, or not suspended) and cell
-    layer = np.full(n_released, -1, dtype=np.int32)
+    layer = np.empty(n_released, dtype=np.int32)
     ci = np.zeros(n_released, dtype=np.int32)
     cj = np.zeros(n_released, dtype=np.int32)
-    # (serial passes before the one parallel region: on a shared machine every parallel region waits
-    # for its slowest thread, and these passes are cheap)
-    for p in range(n_released):
+    for p in prange(n_released):
+        layer[p] = -1
         if status[p] != st.ACTIVE:
             continue
         height = z[p] + seabed_depth(seabed, x[p], y[p])
@@ -313,6 +316,7 @@ def accumulate_exposure_sparse(
             layer[p], _ = irregular_index(height, layer_bounds_m)
             ci[p] = cell_index(x[p], x_min, resolution, nx)
             cj[p] = cell_index(y[p], y_min, resolution, ny)
+    # the pilot: each cell's suspended mass, to count the particles around each one (serial: a scatter)
     n_pilot = 0
     if estimator == KDE:
         for p in range(n_released):
@@ -323,85 +327,93 @@ def accumulate_exposure_sparse(
                 pilot_touched[n_pilot] = (k * ny + cj[p]) * nx + ci[p]
                 n_pilot += 1
             pilot[k, cj[p], ci[p]] += mass_kg[p]
-    # each particle's bandwidth and the rows it reaches
     bandwidth = np.zeros(n_released)
-    row_lo = np.zeros(n_released, dtype=np.int32)
-    row_hi = np.zeros(n_released, dtype=np.int32)
-    for p in range(n_released):
-        k = layer[p]
-        if k < 0:
-            continue
-        if estimator == KDE:
-            h = kde_bandwidth_m(pilot[k, cj[p], ci[p]] / mass_kg[p], resolution, target, h_min, h_max)
-            reach = int(math.ceil(BIWEIGHT_HALF_WIDTH * h / resolution))
-            bandwidth[p] = h
-        else:
-            reach = 0
-        row_lo[p] = max(cj[p] - reach, 0)
-        row_hi[p] = min(cj[p] + reach, ny - 1)
-    for t in range(n_pilot):
-        flat = pilot_touched[t]
-        pilot[flat // (ny * nx), (flat // nx) % ny, flat % nx] = 0.0
-    # the particles of each band, in particle order (a counting sort)
-    n_bands = min(EXPOSURE_BANDS, ny)
-    rows_per_band = (ny + n_bands - 1) // n_bands
-    n_bands = (ny + rows_per_band - 1) // rows_per_band
-    first = np.zeros(n_bands + 1, dtype=np.int64)
+    if estimator == KDE:
+        for p in prange(n_released):
+            k = layer[p]
+            if k >= 0:
+                bandwidth[p] = kde_bandwidth_m(pilot[k, cj[p], ci[p]] / mass_kg[p], resolution, target, h_min, h_max)
+        for t in range(n_pilot):
+            flat = pilot_touched[t]
+            pilot[flat // (ny * nx), (flat // nx) % ny, flat % nx] = 0.0
+    # tiles at least twice the widest kernel's reach on a side, and each tile's particles in particle order
+    # (a counting sort)
+    # (one cell of margin over the widest reach, so that round-off in a bandwidth at h_max cannot reach
+    # past it)
+    reach_max = int(math.ceil(BIWEIGHT_HALF_WIDTH * h_max)) + 1 if estimator == KDE else 0
+    side = max(TILE_CELLS, 2 * reach_max)
+    tiles_y = (ny + side - 1) // side
+    tiles_x = (nx + side - 1) // side
+    n_tiles = tiles_y * tiles_x
+    first = np.zeros(n_tiles + 1, dtype=np.int64)
     for p in range(n_released):
         if layer[p] >= 0:
-            for b in range(row_lo[p] // rows_per_band, row_hi[p] // rows_per_band + 1):
-                first[b + 1] += 1
-    for b in range(n_bands):
+            first[(cj[p] // side) * tiles_x + ci[p] // side + 1] += 1
+    for b in range(n_tiles):
         first[b + 1] += first[b]
-    members = np.empty(first[n_bands], dtype=np.int32)
-    filled = first[:n_bands].copy()
+    members = np.empty(first[n_tiles], dtype=np.int32)
+    filled = first[:n_tiles].copy()
     for p in range(n_released):
         if layer[p] >= 0:
-            for b in range(row_lo[p] // rows_per_band, row_hi[p] // rows_per_band + 1):
-                members[filled[b]] = p
-                filled[b] += 1
-    band_cells = n_layers * rows_per_band * nx
-    touched = np.empty(n_bands * band_cells, dtype=np.int64)
-    n_touched = np.zeros(n_bands, dtype=np.int64)
+            b = (cj[p] // side) * tiles_x + ci[p] // side
+            members[filled[b]] = p
+            filled[b] += 1
+    # the cells each tile's particles touch first: a tile's kernels stay within its reach of the tile
+    reached = side + 2 * reach_max
+    tile_cells = n_layers * min(reached, ny) * min(reached, nx)
+    touched = np.empty(n_tiles * tile_cells, dtype=np.int64)
+    n_touched = np.zeros(n_tiles, dtype=np.int64)
+    for colour in range(4):
+        colour_y = colour // 2
+        colour_x = colour % 2
+        of_colour_y = (tiles_y - colour_y + 1) // 2
+        of_colour_x = (tiles_x - colour_x + 1) // 2
+        n_of_colour = of_colour_y * of_colour_x
+        if n_of_colour == 0:
+            continue
+        stride = _coprime_stride(TILE_STRIDE, n_of_colour)
+        for task in prange(n_of_colour):
+            q = (task * stride) % n_of_colour
+            b = (2 * (q // of_colour_x) + colour_y) * tiles_x + 2 * (q % of_colour_x) + colour_x
+            wx = np.zeros(2 * reach_max + 2)
+            wy = np.zeros(2 * reach_max + 2)
+            base = b * tile_cells
+            count = n_touched[b]
+            for m in range(first[b], first[b + 1]):
+                p = members[m]
+                k = layer[p]
+                g = particle_group(particle_id[p], n_groups)
+                c = mass_kg[p] * inv_volume_m3[k]
+                if estimator == KDE:
+                    i0, ni = _axis_weights(x[p], x_min, resolution, nx, bandwidth[p], wx)
+                    j0, nj = _axis_weights(y[p], y_min, resolution, ny, bandwidth[p], wy)
+                else:
+                    i0, ni = ci[p], 1
+                    j0, nj = cj[p], 1
+                    wx[0] = 1.0
+                    wy[0] = 1.0
+                for jj in range(nj):
+                    j = j0 + jj
+                    for ii in range(ni):
+                        w = wx[ii] * wy[jj]
+                        if w <= 0.0:
+                            continue
+                        i = i0 + ii
+                        if total[k, j, i] == 0.0:
+                            touched[base + count] = (k * ny + j) * nx + i
+                            count += 1
+                        total[k, j, i] += c * w
+                        by_group[g, k, j, i] += c * w
+            n_touched[b] = count
+    # every touched cell is listed once, by the tile whose particle reached it first: update its exposure
     scale = n_groups / (n_groups - 1.0)
     n_thresholds = thresholds_kg_m3.size
     keep = snapshot.shape[0] > 0
-    reach_max = int(math.ceil(BIWEIGHT_HALF_WIDTH * h_max)) + 1
-    stride = _coprime_stride(BAND_STRIDE, n_bands)
-    for task in prange(n_bands):
-        b = (task * stride) % n_bands
-        j_first = b * rows_per_band
-        j_last = min(j_first + rows_per_band, ny) - 1
-        wx = np.zeros(2 * reach_max + 1)
-        wy = np.zeros(2 * reach_max + 1)
-        base = b * band_cells
-        count = 0
-        for m in range(first[b], first[b + 1]):
-            p = members[m]
-            k = layer[p]
-            g = particle_group(particle_id[p], n_groups)
-            c = mass_kg[p] * inv_volume_m3[k]
-            if estimator == KDE:
-                i0, ni = _axis_weights(x[p], x_min, resolution, nx, bandwidth[p], wx)
-                j0, nj = _axis_weights(y[p], y_min, resolution, ny, bandwidth[p], wy)
-            else:
-                i0, ni = ci[p], 1
-                j0, nj = cj[p], 1
-                wx[0] = 1.0
-                wy[0] = 1.0
-            for jj in range(max(j0, j_first) - j0, min(j0 + nj - 1, j_last) - j0 + 1):
-                j = j0 + jj
-                for ii in range(ni):
-                    w = wx[ii] * wy[jj]
-                    if w <= 0.0:
-                        continue
-                    i = i0 + ii
-                    if total[k, j, i] == 0.0:
-                        touched[base + count] = (k * ny + j) * nx + i
-                        count += 1
-                    total[k, j, i] += c * w
-                    by_group[g, k, j, i] += c * w
-        for t in range(count):
+    stride = _coprime_stride(TILE_STRIDE, n_tiles)
+    for task in prange(n_tiles):
+        b = (task * stride) % n_tiles
+        base = b * tile_cells
+        for t in range(n_touched[b]):
             flat = touched[base + t]
             k = flat // (ny * nx)
             j = (flat // nx) % ny
@@ -425,11 +437,10 @@ def accumulate_exposure_sparse(
                     if c_without >= thresholds_kg_m3[n]:
                         exceedance_without_s[g, n, k, j, i] += dt
             total[k, j, i] = 0.0
-        n_touched[b] = count
     if keep and snapshot_cells.size > 0:
         listed = 0
-        for b in range(n_bands):
+        for b in range(n_tiles):
             for t in range(n_touched[b]):
-                snapshot_cells[listed] = touched[b * band_cells + t]
+                snapshot_cells[listed] = touched[b * tile_cells + t]
                 listed += 1
     return n_touched.sum()
