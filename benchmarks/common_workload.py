@@ -28,7 +28,7 @@ def scenario_for(n_particles: int, field_path: Path, out_dir: Path) -> dict:
         "time": {"start": str(workload.START) + "Z", "duration_h": duration_s / 3600.0,
                  "step_s": workload.DT_S, "output_every_s": duration_s},
         "bathymetry": {"flat_depth_m": 4000},
-        "currents": {"file": str(field_path)},
+        "currents": {"file": str(field_path), "extend_to_bed": "uniform"},  # the workload's flow is depth-uniform
         "turbulence": {"horizontal_m2_s": workload.K_M2_S, "vertical": {"profile": "constant", "value_m2_s": 0.0}},
         "sediment": {"classes": [{"name": "neutral", "mass_fraction": 1.0, "settling_m_s": 0.0}]},
         "sources": [{"kind": "discharge", "name": "point", "position_m": [0, 0],
