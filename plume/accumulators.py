@@ -122,7 +122,7 @@ class Accumulators:
         self._inv_volume_m3 = 1.0 / self.grid.layer_cell_volume_m3.ravel()
         self._estimator = KDE if self.ssc_estimator == "kde" else HISTOGRAM
         self._kde_params = np.array([KDE_TARGET_COUNT, KDE_MIN_CELLS, KDE_MAX_CELLS])
-        self._pilot = np.zeros((g.n_layers, g.ny, g.nx)) if self._estimator == KDE else np.zeros((1, 1, 1))
+        self._pilot = np.zeros((g.n_layers, g.ny, g.nx))  # each near-bed cell's mass (zero between steps)
         self._pilot_touched = np.zeros(self._pilot.size, dtype=np.int64)
         self._no_snapshot = np.zeros((0, 1, 1))
         self._no_cells = np.zeros(0, dtype=np.int64)
@@ -137,6 +137,9 @@ class Accumulators:
         if "deposit_count" not in state:  # a checkpoint from before the deposit estimator: the histogram
             self.deposit_estimator = "histogram"
             self.deposit_count = np.zeros(self.deposit_group_kg.shape[-2:])
+        if self._pilot.shape != self._total.shape:  # a checkpoint from when only the kernel estimator had one
+            self._pilot = np.zeros(self._total.shape)
+            self._pilot_touched = np.zeros(self._pilot.size, dtype=np.int64)
         for name in GROUPED_FIELDS:  # pickling copies a view into the logical order: lay it out again
             array = getattr(self, name)
             laid_out = groups_innermost(array.shape, array.dtype)
@@ -178,7 +181,8 @@ class Accumulators:
             return layer_kg / g.layer_cell_volume_m3, level_kg
         return layer_kg / g.layer_cell_volume_m3, level_kg / g.level_cell_volume_m3
 
-    def accumulate_step(self, particles, seabed, dt_s: float, snapshot=None, snapshot_cells=None) -> int:
+    def accumulate_step(self, particles, seabed, dt_s: float, snapshot=None, snapshot_cells=None,
+                        histogram=None, histogram_cells=None) -> tuple[int, int]:
         """Exposure over one model step from the particles' positions at its start: the running maximum
         and the time at or above each threshold of the near-bed SSC, and of each delete-a-group estimate,
         and the SSC's time integral (the averaged records' numerator),
@@ -186,7 +190,9 @@ class Accumulators:
         would miss it). Costs O(particles): only the cells the particles touch are visited. With
         `snapshot` (layer, y, x; zeros), the estimated near-bed SSC (kg m-3) is written into it too, and
         with `snapshot_cells` (int64, one per snapshot cell) the flat indices of the cells written, the
-        first (returned number) of them. Returns the number of cells touched."""
+        first (returned number) of them. With `histogram` (layer, y, x; zeros) and `histogram_cells`, the
+        cell histogram (kg m-3) of the same particles goes into it, from the same pass. Returns (the number
+        of cells touched, the number of histogram cells written)."""
         p = particles
         g = self.grid
         return accumulate_exposure_sparse(
@@ -196,7 +202,9 @@ class Accumulators:
             self.ssc_max_without_group_kg_m3, self.exceedance_without_group_s,
             self.ssc_integral_without_group_kg_s_m3, self._estimator, self._kde_params,
             self._pilot, self._pilot_touched, self._no_snapshot if snapshot is None else snapshot,
-            self._no_cells if snapshot_cells is None else snapshot_cells)
+            self._no_cells if snapshot_cells is None else snapshot_cells,
+            self._no_snapshot if histogram is None else histogram,
+            self._no_cells if histogram_cells is None else histogram_cells)
 
     def book_group_deposits(self, particles) -> None:
         """This step's deposits by particle group (call before the deposit books them as done)."""

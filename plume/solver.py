@@ -93,11 +93,12 @@ class Simulation:
         self.no_concentration = LocalConcentration(False, g.x_min_m, g.y_min_m, g.resolution_m, g.layer_bounds_m,
                                                    self.level_bounds_m, empty, empty)
         self._concentration = None  # the binned concentration's arrays, reused every step
-        # with particles.local_concentration: estimator, near the bed they read the SSC estimator's field (the
-        # exposure kernel's estimate): the array and the cells it wrote on the last step
+        # near the bed the processes read a field the exposure kernel writes in its pass over the particles:
+        # the cell histogram, or with particles.local_concentration: estimator the SSC estimator's field;
+        # the array and the cells it wrote on the last step
         self.near_bed_from_estimate = (self.concentration_needed
                                        and scenario.particles.local_concentration == "estimator")
-        self._near_bed_estimate = None
+        self._near_bed = None
         n_levels = len(self.level_bounds_m) - 1 if g.depth_level_bounds_m is not None else 0
         self.per_mass = (np.ones(g.n_layers), np.ones(max(n_levels, 1)))
         self.per_volume = (1.0 / g.layer_cell_volume_m3.ravel(),
@@ -212,12 +213,12 @@ class Simulation:
         return layer_kg, level_kg, suspended
 
     def binned_concentration(self) -> LocalConcentration:
-        """SSC (kg/m3) on the output grid's cells now (binned into the same arrays every step, which are
-        cleared only where the previous step's particles were)."""
+        """Midwater SSC (kg/m3) on the output grid's depth levels now (binned into the same arrays every
+        step, which are cleared only where the previous step's particles were); near the bed the exposure
+        kernel gives the field (near_bed_concentration)."""
         if self._concentration is None:
             layer, level = self.accumulators.empty_bins()
-            if self.near_bed_from_estimate:  # near the bed the processes read the estimate: bin midwater only
-                layer = layer[:0]
+            layer = layer[:0]
             self._concentration = self.no_concentration._replace(active=True, layer_kg_m3=layer, level_kg_m3=level)
             self._binned_cells = np.empty(0, dtype=np.int64), 0
         c = self._concentration
@@ -232,21 +233,26 @@ class Simulation:
         self._binned_cells = touched, n_touched
         return c
 
-    def estimated_near_bed(self, seabed) -> np.ndarray:
-        """This step's exposure (accumulate_step) and its near-bed SSC estimate (layer, y, x; kg m-3),
-        written into an array reused every step: the cells written on the previous step are zeroed
-        first, so the work stays O(particles). With particles.local_concentration: estimator, this is
-        what density damping, hindered settling and flocculation read near the bed: they are nonlinear
-        in the concentration (damping in its vertical gradient), and where one particle is many mg/L the
-        histogram's noise biases them (docs/outputs.md)."""
-        if self._near_bed_estimate is None:
+    def near_bed_concentration(self, seabed) -> np.ndarray:
+        """This step's exposure (accumulate_step) and the near-bed SSC (layer, y, x; kg m-3) that density
+        damping, hindered settling and flocculation read, both from the exposure kernel's one pass over the
+        particles: the cell histogram, or with particles.local_concentration: estimator the SSC estimator's
+        field (they are nonlinear in the concentration, damping in its vertical gradient, and where one
+        particle is many mg/L the histogram's noise biases them: docs/outputs.md). Written into an array
+        reused every step; the cells written on the previous step are zeroed first, so the work stays
+        O(particles)."""
+        if self._near_bed is None:
             layer, _ = self.accumulators.empty_bins()
-            self._near_bed_estimate = layer, np.empty(layer.size, dtype=np.int64), 0
-        estimate, cells, n_cells = self._near_bed_estimate
-        estimate.reshape(-1)[cells[:n_cells]] = 0.0
-        n_cells = self.accumulators.accumulate_step(self.particles, seabed, self.dt_s, estimate, cells)
-        self._near_bed_estimate = estimate, cells, n_cells
-        return estimate
+            self._near_bed = layer, np.empty(layer.size, dtype=np.int64), 0
+        field, cells, n_cells = self._near_bed
+        field.reshape(-1)[cells[:n_cells]] = 0.0
+        acc = self.accumulators
+        if self.near_bed_from_estimate:
+            n_cells, _ = acc.accumulate_step(self.particles, seabed, self.dt_s, field, cells)
+        else:
+            _, n_cells = acc.accumulate_step(self.particles, seabed, self.dt_s, histogram=field, histogram_cells=cells)
+        self._near_bed = field, cells, n_cells
+        return field
 
     def bed_shear_stress(self, t_s: float, fields=None) -> np.ndarray:
         """tau (Pa) at the output-grid cell centres at time t (the array is reused); `fields` are
@@ -264,11 +270,11 @@ class Simulation:
         The exposure (maximum and time above thresholds) is accumulated on every model step, from the
         cells the particles touch; the gridded concentration is binned only for the processes that read it."""
         env = self.environment
-        if self.near_bed_from_estimate:
-            concentration = self.binned_concentration()._replace(layer_kg_m3=self.estimated_near_bed(env.seabed))
+        if self.concentration_needed:
+            concentration = self.binned_concentration()._replace(layer_kg_m3=self.near_bed_concentration(env.seabed))
         else:
             self.accumulators.accumulate_step(self.particles, env.seabed, self.dt_s)
-            concentration = self.binned_concentration() if self.concentration_needed else self.no_concentration
+            concentration = self.no_concentration
         currents, clock = env.step_fields(t_s, self.dt_s)
         if self.stress_needed:
             self.bed_shear_stress(t_s, (currents, clock))

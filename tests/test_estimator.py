@@ -290,3 +290,24 @@ def test_the_processes_read_the_kernel_estimate_near_the_bed_and_nothing_stale(t
         np.testing.assert_array_equal(reads[-1], _estimate(_simulation(tmp_path, "kde"), particles))
     assert np.any((reads[0] > 0) & (reads[1] == 0))  # cells the first cloud had and the moved one has not
     assert not _simulation(tmp_path, "kde", sediment=hindered).near_bed_from_estimate  # the default: histogram
+
+
+@pytest.mark.parametrize("ssc_estimator", ["kde", "histogram"])
+def test_by_default_the_processes_read_the_cell_histogram_from_the_exposure_pass(tmp_path, ssc_estimator):
+    """The default (particles.local_concentration: histogram): the near-bed concentration the processes read
+    is each cell's suspended mass over its volume, as bin_suspended gives it, whichever SSC estimator the
+    output uses; the exposure kernel writes it in the same pass, and the cells a moved cloud left are zero."""
+    hindered = {"hindered_settling": {"exponent": 4.65},
+                "classes": [{"name": "only", "mass_fraction": 1.0, "settling_m_s": 1e-4}]}
+    sim = _simulation(tmp_path, ssc_estimator, sediment=hindered, particles={"count": 1000})
+    assert sim.concentration_needed and not sim.near_bed_from_estimate
+    cloud = _gaussian_cloud(4000, 4)
+    cloud.z_m[::2] = -98.5  # half of them in the 1-2 m layer
+    moved = _particles(cloud.x_m - 90.0, cloud.y_m + 150.0, cloud.z_m, 1.0 / 4000)
+    reads = []
+    for particles in (cloud, moved):
+        sim.particles = particles
+        reads.append(sim.step_environment(0.0).concentration.layer_kg_m3.copy())
+        binned, _, _ = sim.bin_suspended(per_volume=True)
+        np.testing.assert_allclose(reads[-1], binned, rtol=1e-12, atol=0.0)
+    assert reads[0][1].sum() > 0 and np.any((reads[0] > 0) & (reads[1] == 0))

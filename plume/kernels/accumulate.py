@@ -90,13 +90,14 @@ def rebin_suspended(
         suspended += m
         i = cell_index(x[p], x_min, resolution, nx)
         j = cell_index(y[p], y_min, resolution, ny)
-        height = z[p] + seabed_depth(seabed, x[p], y[p])
-        if layer_bounds_m[0] <= height < layer_bounds_m[n_layers]:
-            k, _ = irregular_index(height, layer_bounds_m)
-            if layer_kg[k, j, i] == 0.0:
-                touched[n_touched] = (k * ny + j) * nx + i
-                n_touched += 1
-            layer_kg[k, j, i] += m * layer_scale[k]
+        if n_layers > 0:  # (none: midwater only, and no seabed lookup)
+            height = z[p] + seabed_depth(seabed, x[p], y[p])
+            if layer_bounds_m[0] <= height < layer_bounds_m[n_layers]:
+                k, _ = irregular_index(height, layer_bounds_m)
+                if layer_kg[k, j, i] == 0.0:
+                    touched[n_touched] = (k * ny + j) * nx + i
+                    n_touched += 1
+                layer_kg[k, j, i] += m * layer_scale[k]
         if n_levels > 0:
             depth = -z[p]
             if level_bounds_m[0] <= depth < level_bounds_m[n_levels]:
@@ -277,7 +278,7 @@ def accumulate_exposure_sparse(
     x, y, z, status, mass_kg, particle_id, n_released, seabed, x_min, y_min, resolution, layer_bounds_m,
     inv_volume_m3, thresholds_kg_m3, dt, total, by_group, ssc_max_kg_m3, exceedance_s, ssc_integral,
     ssc_max_without_kg_m3, exceedance_without_s, ssc_integral_without, estimator, kde_params, pilot, pilot_touched,
-    snapshot, snapshot_cells,
+    snapshot, snapshot_cells, histogram, histogram_cells,
 ):
     """One model step of near-bed exposure, in O(particles): estimate the near-bed SSC of the suspended
     particles (total and per group, particle_group) into the scratch arrays total (layer, y, x) and
@@ -287,7 +288,9 @@ def accumulate_exposure_sparse(
     c dt to the time integral ssc_integral (layer, y, x; kg m-3 s), copy the
     full estimate into `snapshot` when it has cells (listing their flat indices in `snapshot_cells`
     when that has room, so the caller can zero them before the next step), and zero the scratch cells
-    again.
+    again. With `histogram` (layer, y, x; zeros where the caller has not been told otherwise), the cell
+    histogram of the same particles (kg m-3) goes into it, its cells listed in `histogram_cells`: the
+    binned concentration the processes read near the bed, from the same pass over the particles.
 
     Parallel over particles where each is on its own (its layer, cell and bandwidth), and over tiles of
     the grid where they add into cells (TILE_CELLS: four colours of tiles in turn, so every sum is added
@@ -299,7 +302,7 @@ def accumulate_exposure_sparse(
     its cell (a first histogram pass into `pilot`); kde_params = (target count, h_min cells, h_max cells).
     ssc_max_without (group, layer, y, x), exceedance_without (group, threshold, layer, y, x),
     ssc_integral_without (group, layer, y, x).
-    Returns the number of cells touched."""
+    Returns (the number of cells touched, the number of histogram cells written)."""
     n_layers, ny, nx = total.shape
     n_groups = by_group.shape[0]
     target, h_min, h_max = kde_params[0], kde_params[1], kde_params[2]
@@ -316,9 +319,11 @@ def accumulate_exposure_sparse(
             layer[p], _ = irregular_index(height, layer_bounds_m)
             ci[p] = cell_index(x[p], x_min, resolution, nx)
             cj[p] = cell_index(y[p], y_min, resolution, ny)
-    # the pilot: each cell's suspended mass, to count the particles around each one (serial: a scatter)
+    # the pilot: each cell's suspended mass, to count the particles around each one, and the histogram
+    # (serial: a scatter)
     n_pilot = 0
-    if estimator == KDE:
+    keep_histogram = histogram.shape[0] > 0
+    if estimator == KDE or keep_histogram:
         for p in range(n_released):
             k = layer[p]
             if k < 0:
@@ -333,9 +338,17 @@ def accumulate_exposure_sparse(
             k = layer[p]
             if k >= 0:
                 bandwidth[p] = kde_bandwidth_m(pilot[k, cj[p], ci[p]] / mass_kg[p], resolution, target, h_min, h_max)
-        for t in range(n_pilot):
-            flat = pilot_touched[t]
-            pilot[flat // (ny * nx), (flat // nx) % ny, flat % nx] = 0.0
+    n_histogram = 0
+    for t in range(n_pilot):
+        flat = pilot_touched[t]
+        k = flat // (ny * nx)
+        j = (flat // nx) % ny
+        i = flat % nx
+        if keep_histogram and n_histogram < histogram_cells.size:
+            histogram[k, j, i] = pilot[k, j, i] * inv_volume_m3[k]
+            histogram_cells[n_histogram] = flat
+            n_histogram += 1
+        pilot[k, j, i] = 0.0
     # tiles at least twice the widest kernel's reach on a side, and each tile's particles in particle order
     # (a counting sort)
     # (one cell of margin over the widest reach, so that round-off in a bandwidth at h_max cannot reach
@@ -443,4 +456,4 @@ def accumulate_exposure_sparse(
             for t in range(n_touched[b]):
                 snapshot_cells[listed] = touched[b * tile_cells + t]
                 listed += 1
-    return n_touched.sum()
+    return n_touched.sum(), n_histogram
