@@ -3,7 +3,9 @@
     for each step n (t = n dt):
         release the particles due by t
         at an output time: bin the suspended particles, record the budget
-        bin the local concentration (only for flocculation or hindered settling)
+        near-bed exposure (running maxima, time above thresholds) from one pass over the particles,
+            which also gives the near-bed concentration the processes read (when one does: density
+            damping, hindered settling, flocculation); bin the midwater concentration for them
         step every active particle (numba, parallel)
         book this step's deposits and exits (serial, in particle order)
         erode the deposit and put resuspended particles into the water (when on)
