@@ -73,7 +73,7 @@ class RecordFile:
                 if not self.path.exists():
                     raise OutputError(f"--resume: the run's records {self.path} are missing beside the "
                                       "checkpoint; delete the checkpoint to start afresh")
-                self._nc = self._open_for_resume()
+                self._nc = self._open("a")
                 missing = [v for v in variables if v not in self._nc.variables]
                 if missing:
                     self.close()
@@ -87,29 +87,6 @@ class RecordFile:
                               f"{err.strerror or err}") from None
         with HDF5:
             self._define(dimensions)
-
-    def _open_for_resume(self):
-        """The records opened to write on. A process killed while it held them open (seen: killed while
-        writing the result) can leave HDF5's mark of a writer in the file, and the library then refuses to
-        open it for writing ('NetCDF: HDF error') though it reads it: the records are then copied, as they
-        are, into a fresh file that takes the old one's place."""
-        try:
-            return self._open("a")
-        except OSError:
-            try:
-                with HDF5:
-                    source = netCDF4.Dataset(self.path, "r")
-            except OSError:
-                raise  # unreadable too: the caller's message names the file
-            rebuilt = self.path.with_name(self.path.name + ".rebuilt")
-            try:
-                with HDF5:
-                    _copy_records(source, rebuilt)
-            finally:
-                with HDF5:
-                    source.close()
-            os.replace(rebuilt, self.path)
-            return self._open("a")
 
     def _open(self, mode: str):
         with HDF5:
@@ -169,26 +146,6 @@ class RecordFile:
 
     def __getstate__(self):
         raise TypeError("a RecordFile is not pickled: a checkpoint names the file instead")
-
-
-def _copy_records(source, path: Path) -> None:
-    """Copy an open records file into a new one at `path`: its dimensions (the unlimited ones unlimited),
-    attributes and variables, with their chunks and compression, record by record."""
-    with netCDF4.Dataset(path, "w", format="NETCDF4") as target:
-        for name, dimension in source.dimensions.items():
-            target.createDimension(name, None if dimension.isunlimited() else len(dimension))
-        target.setncatts({key: source.getncattr(key) for key in source.ncattrs()})
-        for name, variable in source.variables.items():
-            variable.set_auto_maskandscale(False)
-            filters = variable.filters() or {}
-            chunks = variable.chunking()
-            copy = target.createVariable(name, variable.dtype, variable.dimensions, zlib=bool(filters.get("zlib")),
-                                         complevel=filters.get("complevel") or 1, fill_value=False,
-                                         chunksizes=None if chunks == "contiguous" else chunks)
-            copy.set_auto_maskandscale(False)
-            copy.setncatts({key: variable.getncattr(key) for key in variable.ncattrs()})
-            for index in range(variable.shape[0] if variable.ndim else 0):
-                copy[index] = variable[index]
 
 
 def _close_all(handles: list, blocking: bool = True) -> None:

@@ -153,38 +153,3 @@ def test_records_read_from_many_dask_threads_come_back_exact(tmp_path):
                 np.testing.assert_array_equal(values, data[name])
     records.remove()
     assert not (tmp_path / "r.records").exists()
-
-
-def test_resume_copies_records_that_hdf5_will_no_longer_open_for_writing(tmp_path, monkeypatch):
-    """A process killed while it held the records open can leave them readable but refused for writing
-    ('NetCDF: HDF error', seen after a kill during the year run's final write). Resuming copies them,
-    record for record, into a fresh file in their place and writes on."""
-    import netCDF4
-
-    from plume.records import RecordFile
-
-    path = tmp_path / "case.records"
-    layout = ({"y": 3, "x": 4}, {"field": ("time", "y", "x")})
-    records = RecordFile(path, *layout)
-    for index in range(3):
-        records.write("field", index, np.full((3, 4), index + 0.5))
-    records.close()
-    opened = RecordFile._open
-    refused = []
-
-    def refuse_once(self, mode):
-        if mode == "a" and not refused:
-            refused.append(mode)
-            raise OSError(-101, "NetCDF: HDF error")
-        return opened(self, mode)
-
-    monkeypatch.setattr(RecordFile, "_open", refuse_once)
-    resumed = RecordFile(path, *layout, resume=True)
-    assert refused == ["a"]
-    resumed.write("field", 3, np.full((3, 4), 3.5))
-    resumed.close()
-    with netCDF4.Dataset(path) as nc:
-        values = nc["field"][:]
-        assert nc["field"].chunking() == [1, 3, 4]
-    np.testing.assert_array_equal(values[:, 0, 0], [0.5, 1.5, 2.5, 3.5])
-    assert not (tmp_path / "case.records.rebuilt").exists()
