@@ -83,8 +83,10 @@ class RecordFile:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._nc = self._open("w")
         except OSError as err:
+            held = (" (is another plume run of this scenario still running? HDF5 refuses a file that a live "
+                    "process holds open)" if resume else "")
             raise OutputError(f"output: cannot write the run's records to {self.path}: "
-                              f"{err.strerror or err}") from None
+                              f"{err.strerror or err}{held}") from None
         with HDF5:
             self._define(dimensions)
 
