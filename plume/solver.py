@@ -219,8 +219,8 @@ class Simulation:
         step, which are cleared only where the previous step's particles were); near the bed the exposure
         kernel gives the field (near_bed_concentration)."""
         if self._concentration is None:
-            layer, level = self.accumulators.empty_bins()
-            layer = layer[:0]
+            _, level = self.accumulators.empty_bins()
+            layer = np.zeros((0, self.grid.ny, self.grid.nx))  # near the bed: near_bed_concentration
             self._concentration = self.no_concentration._replace(active=True, layer_kg_m3=layer, level_kg_m3=level)
             self._binned_cells = np.empty(0, dtype=np.int64), 0
         c = self._concentration
