@@ -1,8 +1,10 @@
-"""Convergence of the threshold areas with the particle count: N, 2N, 4N, 8N particles per config.
+"""Convergence of the threshold areas with the particle count (N, 2N, 4N, 8N) and with the grid cell.
 
     python benchmarks/convergence.py                                   # default.yaml and narrow_slow.yaml
     python benchmarks/convergence.py configs/default.yaml --base 25000 \\
         --set time.duration_h=12 --set sources[0].stop_h=12 --set sources[1].stop_h=12
+    python benchmarks/convergence.py configs/collectors/wide_fast.yaml --counts 240000 960000
+    python benchmarks/convergence.py configs/default.yaml --resolutions 100 50 25   # grid cell (m)
 
 For each config and particle count it runs the scenario (no files written) and prints every threshold
 area (deposit and near-bed SSC) with its standard error from the particle groups (docs/outputs.md),
@@ -52,19 +54,21 @@ def label(name: str) -> str:
     return f"{'deposit' if kind == 'deposit' else 'SSC'} ≥ {value} {'mm' if unit == 'mm' else 'mg/L'}"
 
 
-def table(config: str, counts: list[int], results: list[tuple[dict, float]]) -> str:
+def table(config: str, head: str, rows: list[str], results: list[tuple[dict, float]],
+          pairs: list[tuple[int, int]]) -> str:
+    """A Markdown table: one row per run, then the relative change of every area for each pair."""
     names = list(results[0][0])
-    head = ["N", "wall (s)"] + [f"{label(n)} (km²)" for n in names]
-    lines = [f"\n{config}", "| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
-    for n, (values, wall) in zip(counts, results):
+    columns = [head, "wall (s)"] + [f"{label(n)} (km²)" for n in names]
+    lines = [f"\n{config}", "| " + " | ".join(columns) + " |", "|" + "---:|" * len(columns)]
+    for row, (values, wall) in zip(rows, results):
         cells = [f"{v / 1e6:.4g} ± {se / 1e6:.2g}" for v, se in (values[k] for k in names)]
-        lines.append(f"| {n:,} | {wall:.0f} | " + " | ".join(cells) + " |")
-    for i in range(2, len(counts)):  # times four: 4N against N, 8N against 2N
+        lines.append(f"| {row} | {wall:.0f} | " + " | ".join(cells) + " |")
+    for i, j in pairs:
         changes = []
         for k in names:
-            before, after = results[i - 2][0][k][0], results[i][0][k][0]
+            before, after = results[i][0][k][0], results[j][0][k][0]
             changes.append(f"{100.0 * (after - before) / before:+.1f} %" if before > 0 else "-")
-        lines.append(f"| {counts[i - 2]:,} → {counts[i]:,} | | " + " | ".join(changes) + " |")
+        lines.append(f"| {rows[i]} → {rows[j]} | | " + " | ".join(changes) + " |")
     return "\n".join(lines)
 
 
@@ -75,22 +79,36 @@ def main() -> None:
     parser.add_argument("--base", type=int, default=25000, help="N, the smallest particle count (default 25000)")
     parser.add_argument("--set", dest="settings", action="append", default=None, metavar="KEY.PATH=VALUE",
                         help="override a scenario key in every config (as plume run --set)")
+    parser.add_argument("--counts", type=int, nargs="+", metavar="N",
+                        help="these particle counts instead of N, 2N, 4N, 8N")
+    parser.add_argument("--resolutions", type=float, nargs="+", metavar="METRES",
+                        help="vary the grid cell (m) at each config's own particle count instead")
     args = parser.parse_args()
     configs = {c: args.settings or [] for c in args.configs} if args.configs else \
         {str(HERE.parent / c): s + (args.settings or []) for c, s in DEFAULT_CONFIGS.items()}
-    counts = [args.base * k for k in (1, 2, 4, 8)]
-    print(f"plume convergence: N = {counts}; {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+    counts = args.counts or [args.base * k for k in (1, 2, 4, 8)]
+    varied = f"grid cells {args.resolutions} m" if args.resolutions else f"N = {counts}"
+    print(f"plume convergence: {varied}; {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f} at the start")
     for config, settings in configs.items():
         base = load_scenario(Path(config), settings)
         print(f"{config}: --set {' '.join(settings) or '(none)'}; SSC estimator {base.output.ssc_estimator}, "
               f"deposit estimator {base.output.deposit_estimator}, processes read the "
-              f"{base.particles.local_concentration}, {base.particles.groups} groups", flush=True)
+              f"{base.particles.local_concentration}, {base.particles.groups} groups, "
+              f"{base.particles.count:,} particles, {base.grid.resolution_m:g} m cells", flush=True)
         results = []
+        if args.resolutions:
+            rows = [f"{r:g} m" for r in args.resolutions]
+            for r in args.resolutions:
+                results.append(areas(load_scenario(Path(config), settings + [f"grid.resolution_m={r:g}"])))
+                print(f"  cell {r:g} m: {results[-1][1]:.0f} s", flush=True)
+            print(table(config, "grid cell", rows, results, [(i - 1, i) for i in range(1, len(rows))]), flush=True)
+            continue
         for n in counts:
             results.append(areas(base.with_overrides(particles=n, seed=None, output_directory=None)))
             print(f"  N = {n:,}: {results[-1][1]:.0f} s", flush=True)
-        print(table(config, counts, results), flush=True)
+        pairs = [(counts.index(n // 4), i) for i, n in enumerate(counts) if n % 4 == 0 and n // 4 in counts]
+        print(table(config, "N", [f"{n:,}" for n in counts], results, pairs), flush=True)
 
 
 if __name__ == "__main__":
