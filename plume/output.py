@@ -387,7 +387,8 @@ def _global_attributes(sc, lon, lat, output_s, simulation) -> dict:
 
 
 def _encoding(ds: xr.Dataset) -> dict:
-    """Compress the big fields; no _FillValue on coordinates, bounds or integers (CF 2.5.1, 7.1)."""
+    """Compress the big fields, those streamed from the records one record per chunk; no _FillValue on
+    coordinates, bounds or integers (CF 2.5.1, 7.1)."""
     bounds = {v.attrs.get("bounds") for v in ds.variables.values()} - {None}
     encoding = {}
     for name, v in ds.variables.items():
@@ -399,6 +400,12 @@ def _encoding(ds: xr.Dataset) -> dict:
             # reading a vlen string's fill value when the file is open twice in one process and one
             # handle has been closed (seen with plume map on a result still open in the caller)
             enc.update(dtype="S1", char_dim_name=f"{name}_strlen")
+        if name in ds.data_vars and v.chunks is not None:
+            # read lazily from the run's records: one record per HDF5 chunk, as they are read and written.
+            # With the library's default chunks (30 records of part of the grid), every record written
+            # decompressed and recompressed the chunks it shares with others; a year's daily records took
+            # over 10 minutes to write instead of seconds
+            enc["chunksizes"] = (1, *v.shape[1:])
         encoding[name] = enc
     return encoding
 
@@ -446,11 +453,6 @@ def write_dataset(ds: xr.Dataset, path: Path, encoding: dict | None = None) -> N
     # variables read lazily from the run's records are written after the rest, one variable at a time:
     # dask then writes their records in record order, so equal data give equal bytes
     lazy = [name for name, v in ds.data_vars.items() if v.chunks is not None]
-    for name in lazy:
-        # one record per HDF5 chunk, as they are read and written: with the library's default chunks (30
-        # records of part of the grid), every record written decompressed and recompressed the chunks it
-        # shares with others; a year's daily records took over 10 minutes to write instead of seconds
-        enc[name] = {"chunksizes": (1, *ds[name].shape[1:]), **enc.get(name, {})}
     with written_atomically(path) as tmp, interrupts_deferred(), dask_in_process():
         # an interrupt inside to_netcdf can land while xarray holds its file lock and the close then
         # waits on that same lock for ever: the write (seconds) finishes first, then the interrupt acts
