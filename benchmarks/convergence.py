@@ -96,19 +96,19 @@ def main() -> None:
               f"deposit estimator {base.output.deposit_estimator}, processes read the "
               f"{base.particles.local_concentration}, {base.particles.groups} groups, "
               f"{base.particles.count:,} particles, {base.grid.resolution_m:g} m cells", flush=True)
+        if args.resolutions:  # each cell against the one before it
+            head, rows = "grid cell", [f"{r:g} m" for r in args.resolutions]
+            runs = [load_scenario(Path(config), settings + [f"grid.resolution_m={r:g}"]) for r in args.resolutions]
+            pairs = [(i - 1, i) for i in range(1, len(rows))]
+        else:  # each count against the one a quarter of it
+            head, rows = "N", [f"{n:,}" for n in counts]
+            runs = [base.with_overrides(particles=n, seed=None, output_directory=None) for n in counts]
+            pairs = [(counts.index(n // 4), i) for i, n in enumerate(counts) if n % 4 == 0 and n // 4 in counts]
         results = []
-        if args.resolutions:
-            rows = [f"{r:g} m" for r in args.resolutions]
-            for r in args.resolutions:
-                results.append(areas(load_scenario(Path(config), settings + [f"grid.resolution_m={r:g}"])))
-                print(f"  cell {r:g} m: {results[-1][1]:.0f} s", flush=True)
-            print(table(config, "grid cell", rows, results, [(i - 1, i) for i in range(1, len(rows))]), flush=True)
-            continue
-        for n in counts:
-            results.append(areas(base.with_overrides(particles=n, seed=None, output_directory=None)))
-            print(f"  N = {n:,}: {results[-1][1]:.0f} s", flush=True)
-        pairs = [(counts.index(n // 4), i) for i, n in enumerate(counts) if n % 4 == 0 and n // 4 in counts]
-        print(table(config, "N", [f"{n:,}" for n in counts], results, pairs), flush=True)
+        for row, scenario in zip(rows, runs):
+            results.append(areas(scenario))
+            print(f"  {head} {row}: {results[-1][1]:.0f} s", flush=True)
+        print(table(config, head, rows, results, pairs), flush=True)
 
 
 if __name__ == "__main__":
