@@ -4,3 +4,6 @@ interpolate -> advect -> diffuse -> settle -> seabed are per-particle functions;
 `step` composes them in one parallel loop over particles; `accumulate` bins
 particles onto the output grids.
 """
+from .compile_time import install as _shorter_compilation
+
+_shorter_compilation()  # before any kernel compiles: numba's copy propagation without deep copies

@@ -57,14 +57,18 @@ def bed_shear_stress_field(currents, seabed, clock, stage, bed, x_centres, y_cen
 
     Currents with one horizontal node (synthetic currents, an ADCP profile) give the same flow
     at the reference height above the bed everywhere, so tau is evaluated once and filled in.
+    One call site of the inlined velocity lookup serves both cases (each inlined copy costs
+    seconds of compilation: the README's cold-start section).
     """
     ny, nx = out.shape
-    if currents.u_m_s.shape[2] == 1 and currents.u_m_s.shape[3] == 1:
-        tau = bed_shear_stress(currents, seabed, clock, stage, bed, x_centres[0], y_centres[0])
+    uniform = currents.u_m_s.shape[2] == 1 and currents.u_m_s.shape[3] == 1
+    rows = 1 if uniform else ny
+    columns = 1 if uniform else nx
+    for j in prange(rows):
+        for i in range(columns):
+            out[j, i] = bed_shear_stress(currents, seabed, clock, stage, bed, x_centres[i], y_centres[j])
+    if uniform:
+        tau = out[0, 0]
         for j in range(ny):
             for i in range(nx):
                 out[j, i] = tau
-        return
-    for j in prange(ny):
-        for i in range(nx):
-            out[j, i] = bed_shear_stress(currents, seabed, clock, stage, bed, x_centres[i], y_centres[j])
