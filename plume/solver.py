@@ -161,26 +161,45 @@ class Simulation:
         return lines
 
     def compile(self, announce=None) -> None:
-        """Compile (or load from numba's cache) the step kernels, on no particles.
+        """Compile (or load from numba's cache) the run's kernels, on no particles.
 
-        `announce` (a function of no arguments) is called once if this takes more than a second,
-        i.e. when numba is really compiling (the first run of a process set), not loading its cache.
+        The particle step first, alone: if that takes more than a second (numba is really compiling, the
+        first run of a process set, not loading its cache), `announce` (a function of no arguments) is
+        called once, and a helper process compiles the other kernels meanwhile (plume.compilation), on
+        another core; this process then loads them from the cache.
         """
         import threading
 
-        timer = threading.Timer(COMPILE_NOTICE_AFTER_S, announce) if announce is not None else None
-        if timer is not None:
-            timer.daemon = True
-            timer.start()
+        from .compilation import compile_beside
+
+        helper = []
+
+        def compiling():
+            if announce is not None:
+                announce()
+            helper.append(compile_beside(self.scenario))
+
+        timer = threading.Timer(COMPILE_NOTICE_AFTER_S, compiling)
+        timer.daemon = True
         p = self.particles
         released, steps = p.n_released, self.particle_steps
         p.n_released = 0
+        timer.start()
         try:
-            self.step(0)
+            try:
+                self._step_particles(0, self.step_environment(0.0, compute=False))
+            finally:
+                timer.cancel()
+                timer.join()
+            for process in helper:
+                if process is not None:
+                    process.wait()
+            self.step(0)  # the kernels around the step, from the cache where the helper compiled them
         finally:
             p.n_released, self.particle_steps = released, steps
-            if timer is not None:
-                timer.cancel()
+            for process in helper:
+                if process is not None and process.poll() is None:
+                    process.kill()  # stopped (Ctrl-C, an error): the helper's work is of no use now
 
     def release_due(self, t_s: float) -> None:
         p = self.particles
@@ -214,16 +233,23 @@ class Simulation:
         )
         return layer_kg, level_kg, suspended
 
-    def binned_concentration(self) -> LocalConcentration:
-        """Midwater SSC (kg/m3) on the output grid's depth levels now (binned into the same arrays every
-        step, which are cleared only where the previous step's particles were); near the bed the exposure
-        kernel gives the field (near_bed_concentration)."""
+    def _concentration_arrays(self) -> LocalConcentration:
+        """The arrays the local concentration is binned into, made on first use and reused every step
+        (midwater levels in the returned LocalConcentration, the near-bed field in self._near_bed)."""
         if self._concentration is None:
             _, level = self.accumulators.empty_bins()
             layer = np.zeros((0, self.grid.ny, self.grid.nx))  # near the bed: near_bed_concentration
             self._concentration = self.no_concentration._replace(active=True, layer_kg_m3=layer, level_kg_m3=level)
             self._binned_cells = np.empty(0, dtype=np.int64), 0
-        c = self._concentration
+            near_bed, _ = self.accumulators.empty_bins()
+            self._near_bed = near_bed, np.empty(near_bed.size, dtype=np.int64), 0
+        return self._concentration
+
+    def binned_concentration(self) -> LocalConcentration:
+        """Midwater SSC (kg/m3) on the output grid's depth levels now (binned into the same arrays every
+        step, which are cleared only where the previous step's particles were); near the bed the exposure
+        kernel gives the field (near_bed_concentration)."""
+        c = self._concentration_arrays()
         p = self.particles
         g = self.grid
         previous, n_previous = self._binned_cells
@@ -243,9 +269,7 @@ class Simulation:
         particle is many mg/L the histogram's noise biases them: docs/outputs.md). Written into an array
         reused every step; the cells written on the previous step are zeroed first, so the work stays
         O(particles)."""
-        if self._near_bed is None:
-            layer, _ = self.accumulators.empty_bins()
-            self._near_bed = layer, np.empty(layer.size, dtype=np.int64), 0
+        self._concentration_arrays()
         field, cells, n_cells = self._near_bed
         field.reshape(-1)[cells[:n_cells]] = 0.0
         acc = self.accumulators
@@ -266,19 +290,24 @@ class Simulation:
                                self.tau_pa)
         return self.tau_pa
 
-    def step_environment(self, t_s: float) -> StepEnvironment:
+    def step_environment(self, t_s: float, compute: bool = True) -> StepEnvironment:
         """The fields the step's kernels read: seabed, staged currents and clock, bed stress, concentration.
 
         The exposure (maximum and time above thresholds) is accumulated on every model step, from the
-        cells the particles touch; the gridded concentration is binned only for the processes that read it."""
+        cells the particles touch; the gridded concentration is binned only for the processes that read it.
+        With compute=False, the same arrays without running the kernels that fill them (to compile the
+        step first: compile)."""
         env = self.environment
-        if self.concentration_needed:
+        if not compute:
+            concentration = (self._concentration_arrays()._replace(layer_kg_m3=self._near_bed[0])
+                             if self.concentration_needed else self.no_concentration)
+        elif self.concentration_needed:
             concentration = self.binned_concentration()._replace(layer_kg_m3=self.near_bed_concentration(env.seabed))
         else:
             self.accumulators.accumulate_step(self.particles, env.seabed, self.dt_s)
             concentration = self.no_concentration
         currents, clock = env.step_fields(t_s, self.dt_s)
-        if self.stress_needed:
+        if self.stress_needed and compute:
             self.bed_shear_stress(t_s, (currents, clock))
         g = self.grid
         stress = BedStressField(self.stress_needed, g.x_min_m, g.y_min_m, g.resolution_m, self.tau_pa,
@@ -288,11 +317,7 @@ class Simulation:
     def step(self, step_index: int) -> None:
         p = self.particles
         t_s = step_index * self.dt_s
-        step_particles(
-            p.x_m, p.y_m, p.z_m, p.status, p.class_index, p.particle_id, p.release_time_s, p.n_released,
-            *self.step_environment(t_s), *self.processes, self.water_density_kg_m3, self.domain, self.dt_s, t_s,
-            self.key, step_index,
-        )
+        self._step_particles(step_index, self.step_environment(t_s))
         self.particle_steps += p.n_released - self.finished_in_arrays
         self.accumulators.book_group_deposits(p)  # before the deposit marks this step's deposits done
         deposited, exited, finished = self.deposit.book(p)
@@ -304,6 +329,14 @@ class Simulation:
         if self.finished_in_arrays >= max(self.compact_after_finished, p.n_released // 2):
             p.compact()  # deposited particles leave the active set and free their memory
             self.finished_in_arrays = 0
+
+    def _step_particles(self, step_index: int, environment: StepEnvironment) -> None:
+        p = self.particles
+        t_s = step_index * self.dt_s
+        step_particles(
+            p.x_m, p.y_m, p.z_m, p.status, p.class_index, p.particle_id, p.release_time_s, p.n_released,
+            *environment, *self.processes, self.water_density_kg_m3, self.domain, self.dt_s, t_s, self.key, step_index,
+        )
 
     def resuspend(self, t_s: float) -> None:
         """Erode the deposit over the step that starts at t (the flow at t, computed for the step) and
@@ -377,8 +410,8 @@ class Simulation:
         bar = tqdm(total=self.n_steps, initial=first, unit="step", disable=None if progress else True,
                    desc=self.scenario.name, dynamic_ncols=True)
         with bar:
-            if progress:
-                self.compile(announce=lambda: tqdm.write(COMPILE_NOTICE, file=sys.stderr))
+            # the step first, and the other kernels beside it on a first run (compile); announced with the bar
+            self.compile(announce=(lambda: tqdm.write(COMPILE_NOTICE, file=sys.stderr)) if progress else None)
             for n in range(first, self.n_steps + 1):
                 if every and n > first and n % every == 0 and n < self.n_steps:
                     self.records.sync()

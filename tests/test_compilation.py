@@ -1,0 +1,93 @@
+"""A run's first compilation on two cores (plume.compilation, Simulation.compile): the step in the run's
+process, the other kernels in a helper process started only when the step is really compiling."""
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import plume.solver as solver
+from plume import compilation
+from plume.solver import Simulation
+
+from helpers import make_scenario
+
+
+class FakeHelper:
+    def __init__(self):
+        self.waited = self.killed = False
+
+    def wait(self):
+        self.waited = True
+        return 0
+
+    def poll(self):
+        return 0 if self.waited else None
+
+    def kill(self):
+        self.killed = True
+
+
+def patched(monkeypatch, step, notice_after_s):
+    """The step replaced by `step` and the helper by a fake; returns the lists of helpers started and of
+    announcements made, which Simulation.compile then fills."""
+    started = []
+    monkeypatch.setattr(compilation, "compile_beside", lambda scenario: started.append(FakeHelper()) or started[-1])
+    monkeypatch.setattr(solver, "COMPILE_NOTICE_AFTER_S", notice_after_s)
+    monkeypatch.setattr(solver, "step_particles", step)
+    return started, []
+
+
+def slow_step(*args):
+    time.sleep(0.3)
+
+
+def test_a_slow_step_announces_and_starts_the_helper_and_waits_for_it(monkeypatch, tmp_path):
+    started, announced = patched(monkeypatch, slow_step, notice_after_s=0.05)
+    Simulation(make_scenario(tmp_path)).compile(announce=lambda: announced.append(True))
+    assert announced == [True] and len(started) == 1
+    assert started[0].waited and not started[0].killed
+
+
+def test_a_step_loaded_from_the_cache_starts_nothing(monkeypatch, tmp_path):
+    started, announced = patched(monkeypatch, lambda *args: None, notice_after_s=5.0)
+    Simulation(make_scenario(tmp_path)).compile(announce=lambda: announced.append(True))
+    assert started == [] and announced == []
+
+
+def test_a_failed_compilation_stops_the_helper(monkeypatch, tmp_path):
+    def failing(*args):
+        slow_step()
+        raise RuntimeError("typing failed")
+
+    started, _ = patched(monkeypatch, failing, notice_after_s=0.05)
+    with pytest.raises(RuntimeError, match="typing failed"):
+        Simulation(make_scenario(tmp_path)).compile()
+    assert len(started) == 1 and started[0].killed and not started[0].waited
+
+
+def test_the_helper_compiles_the_rest_and_never_calls_the_step(monkeypatch, tmp_path):
+    called = []
+    real_step = solver.step_particles
+    monkeypatch.setattr(compilation, "_no_step", lambda *args: called.append(len(args)))
+    compilation.compile_all_but_the_step(make_scenario(tmp_path))
+    assert called and solver.step_particles is real_step  # the no-op stood in, and the step is back
+    assert not list(tmp_path.rglob("*.nc"))  # nothing written but numba's cache
+
+
+def test_the_helper_process_runs_on_a_pickled_scenario_and_removes_it(tmp_path):
+    process = compilation.compile_beside(make_scenario(tmp_path))
+    if process is None:
+        pytest.skip("one core: no helper")
+    assert process.wait(timeout=600) == 0
+    assert not Path(process.args[-1]).exists()
+
+
+def test_a_compiled_run_gives_the_same_result(tmp_path):
+    a = Simulation(make_scenario(tmp_path))
+    a.compile()
+    b = Simulation(make_scenario(tmp_path))
+    for simulation in (a, b):
+        simulation.release_due(0.0)
+        simulation.step(0)
+    assert np.array_equal(a.particles.x_m, b.particles.x_m) and np.array_equal(a.particles.z_m, b.particles.z_m)
