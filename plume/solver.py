@@ -161,12 +161,13 @@ class Simulation:
         return lines
 
     def compile(self, announce=None) -> None:
-        """Compile (or load from numba's cache) the run's kernels, on no particles.
+        """Compile (or load from numba's cache) the particle step, on no particles, changing no state.
 
-        The particle step first, alone: if that takes more than a second (numba is really compiling, the
-        first run of a process set, not loading its cache), `announce` (a function of no arguments) is
-        called once, and a helper process compiles the other kernels meanwhile (plume.compilation), on
-        another core; this process then loads them from the cache.
+        If that takes more than a second (numba is really compiling, the first run of a process set, not
+        loading its cache), `announce` (a function of no arguments) is called once, and a helper process
+        compiles the other kernels meanwhile (plume.compilation), on another core, into the cache that
+        this process loads them from when the run first calls them. Nothing else is called here: a full
+        step, even on no particles, would erode a resumed run's deposit (resuspension) once more.
         """
         import threading
 
@@ -182,7 +183,7 @@ class Simulation:
         timer = threading.Timer(COMPILE_NOTICE_AFTER_S, compiling)
         timer.daemon = True
         p = self.particles
-        released, steps = p.n_released, self.particle_steps
+        released = p.n_released
         p.n_released = 0
         timer.start()
         try:
@@ -194,9 +195,8 @@ class Simulation:
             for process in helper:
                 if process is not None:
                     process.wait()
-            self.step(0)  # the kernels around the step, from the cache where the helper compiled them
         finally:
-            p.n_released, self.particle_steps = released, steps
+            p.n_released = released
             for process in helper:
                 if process is not None and process.poll() is None:
                     process.kill()  # stopped (Ctrl-C, an error): the helper's work is of no use now

@@ -91,3 +91,32 @@ def test_a_compiled_run_gives_the_same_result(tmp_path):
         simulation.release_due(0.0)
         simulation.step(0)
     assert np.array_equal(a.particles.x_m, b.particles.x_m) and np.array_equal(a.particles.z_m, b.particles.z_m)
+
+
+def test_compiling_changes_no_state_of_a_run_under_way(tmp_path):
+    """A resumed run compiles after its state is restored: compiling must not step it (a step on no
+    particles would still erode the deposit)."""
+    rho, cd, speed = 1045.0, 2.5e-3, 0.1
+    simulation = Simulation(make_scenario(
+        tmp_path, time={"duration_h": 1, "step_s": 60, "output_every_s": 600},
+        currents={"synthetic": {"mean_u_m_s": speed}, "bed_stress": {"law": "quadratic", "drag_coefficient": cd}},
+        turbulence={"horizontal_m2_s": 0.05, "vertical": {"profile": "constant", "value_m2_s": 1e-3}},
+        sediment={"classes": [{"name": "silt", "mass_fraction": 1.0, "settling_m_s": 2e-3}],
+                  "resuspension": {"critical_stress_pa": 0.5 * rho * cd * speed**2, "erosion_rate_kg_m2_s": 1e-6}},
+        sources=[{"kind": "discharge", "name": "low", "position_m": [0, 0], "height_above_bed_m": 1,
+                  "mass_kg": 1.0, "start_h": 0}],
+        particles={"count": 500, "seed": 3}))
+    for n in range(20):
+        simulation.release_due(n * simulation.dt_s)
+        simulation.step(n)
+    deposit = simulation.deposit
+    assert deposit.fluff_kg.sum() > 0  # a deposit that one more step would erode
+    before = [a.copy() for a in (deposit.fluff_kg, deposit.consolidated_kg, deposit.pending_kg,
+                                 simulation.particles.x_m, simulation.particles.status)]
+    released, steps = simulation.particles.n_released, simulation.particle_steps
+    simulation.compile()
+    after = (deposit.fluff_kg, deposit.consolidated_kg, deposit.pending_kg, simulation.particles.x_m,
+             simulation.particles.status)
+    assert all(np.array_equal(a, b) for a, b in zip(before, after))
+    assert (simulation.particles.n_released, simulation.particle_steps) == (released, steps)
+    simulation.close()
