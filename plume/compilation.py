@@ -30,6 +30,7 @@ def compile_beside(scenario) -> subprocess.Popen | None:
     step; None on a single core (nothing to gain) or if it cannot start."""
     if cores_available() < 2:
         return None
+    name = None
     try:
         handle, name = tempfile.mkstemp(prefix="plume-compile-", suffix=".pickle")
         with os.fdopen(handle, "wb") as file:
@@ -37,6 +38,8 @@ def compile_beside(scenario) -> subprocess.Popen | None:
         return subprocess.Popen([sys.executable, "-m", "plume.compilation", name], stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except (OSError, pickle.PicklingError):
+        if name is not None:
+            Path(name).unlink(missing_ok=True)  # the helper did not start: nobody else removes it
         return None
 
 

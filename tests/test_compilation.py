@@ -121,3 +121,17 @@ def test_compiling_changes_no_state_of_a_run_under_way(tmp_path):
     assert all(np.array_equal(a, b) for a, b in zip(before, after))
     assert (simulation.particles.n_released, simulation.particle_steps) == (released, steps)
     simulation.close()
+
+
+def test_a_helper_that_cannot_start_leaves_no_file(tmp_path, monkeypatch):
+    import subprocess
+    import tempfile
+
+    def no_process(*args, **kwargs):
+        raise OSError("no processes left")
+
+    monkeypatch.setattr(compilation, "cores_available", lambda: 2)
+    monkeypatch.setattr(subprocess, "Popen", no_process)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert compilation.compile_beside(make_scenario(tmp_path / "case")) is None
+    assert not list(tmp_path.glob("plume-compile-*"))
