@@ -178,7 +178,9 @@ class Simulation:
         def compiling():
             if announce is not None:
                 announce()
-            helper.append(compile_beside(self.scenario))
+            process = compile_beside(self.scenario)
+            if process is not None:
+                helper.append(process)
 
         timer = threading.Timer(COMPILE_NOTICE_AFTER_S, compiling)
         timer.daemon = True
@@ -193,12 +195,11 @@ class Simulation:
                 timer.cancel()
                 timer.join()
             for process in helper:
-                if process is not None:
-                    process.wait()
+                process.wait()
         finally:
             p.n_released = released
             for process in helper:
-                if process is not None and process.poll() is None:
+                if process.poll() is None:
                     process.kill()  # stopped (Ctrl-C, an error): the helper's work is of no use now
 
     def release_due(self, t_s: float) -> None:
