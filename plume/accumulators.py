@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 
 from .analysis.fields import area_at_or_above
@@ -204,7 +205,7 @@ class Accumulators:
             self._pilot, self._pilot_touched, self._no_snapshot if snapshot is None else snapshot,
             self._no_cells if snapshot_cells is None else snapshot_cells,
             self._no_snapshot if histogram is None else histogram,
-            self._no_cells if histogram_cells is None else histogram_cells)
+            self._no_cells if histogram_cells is None else histogram_cells, numba.get_num_threads())
 
     def book_group_deposits(self, particles) -> None:
         """This step's deposits by particle group (call before the deposit books them as done)."""

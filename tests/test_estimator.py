@@ -141,12 +141,30 @@ def test_the_exposure_is_bit_identical_on_one_thread_or_several(tmp_path, estima
     assert results[0][0].sum() > 0
 
 
-def test_the_tile_order_visits_every_tile_once():
-    from plume.kernels.accumulate import TILE_STRIDE, _coprime_stride
+def test_balanced_slots_give_every_task_once_and_the_busiest_first():
+    """Longest processing time first: each task lands in exactly one slot, no slot holds more than the
+    mean load plus (1 - 1/slots) of the largest task (Graham's bound for greedy list scheduling, 1969),
+    and a task as heavy as all the rest together gets a slot to itself."""
+    from plume.kernels.accumulate import _balanced_slots
 
-    for n in range(1, 300):
-        stride = _coprime_stride(TILE_STRIDE, n)
-        assert sorted((t * stride) % n for t in range(n)) == list(range(n)), n
+    rng = np.random.default_rng(3)
+    for n_slots in (1, 2, 3, 8):
+        for n_tasks in (1, 5, 40):
+            work = rng.pareto(1.5, 60) + 0.1
+            tasks = np.sort(rng.choice(60, n_tasks, replace=False)).astype(np.int64)
+            first = np.zeros(n_slots + 1, dtype=np.int64)
+            slots = np.full(60, -1, dtype=np.int64)
+            _balanced_slots(work, tasks, n_slots, first, slots)
+            assert first[-1] == n_tasks
+            assert sorted(slots[:n_tasks]) == sorted(tasks)
+            loads = [work[slots[first[s]:first[s + 1]]].sum() for s in range(n_slots)]
+            bound = work[tasks].sum() / n_slots + (1.0 - 1.0 / n_slots) * work[tasks].max()
+            assert max(loads) <= bound + 1e-12
+    work = np.array([10.0, 4.0, 3.0, 2.0, 1.0])
+    first = np.zeros(3, dtype=np.int64)
+    slots = np.empty(5, dtype=np.int64)
+    _balanced_slots(work, np.arange(5, dtype=np.int64), 2, first, slots)
+    assert list(slots[first[0]:first[1]]) == [0] and sorted(slots[first[1]:first[2]]) == [1, 2, 3, 4]
 
 
 def test_the_tiled_kernel_estimate_is_the_sum_of_every_particle_s_kernel(tmp_path):

@@ -251,26 +251,41 @@ def smooth_deposit(fields, count, x_min, y_min, resolution, kde_params, out):
 
 # The exposure kernel splits the grid into square tiles, TILE_CELLS or more on a side and at least twice a
 # kernel's reach, and adds each particle's kernel in the pass of its centre's tile. Tiles are coloured by
-# the parity of their row and column; the four colours run one after another, and within a colour every
-# tile runs as its own task. Two tiles of a colour are a tile apart, so no cell takes mass from two tasks
-# at once: every cell's sum is added in the same order (colour by colour, then particle order) whatever
-# the number of threads. Each particle's kernel weights are computed once.
+# the parity of their row and column; the four colours run one after another. Within a colour, every
+# (tile, layer) pair is a task of its own: two tiles of a colour are a tile apart and two layers never
+# share a cell, so no cell takes mass from two tasks at once, and every cell's sum is added in the same
+# order (colour by colour, then particle order) whatever the number of threads. Each particle's kernel
+# weights are computed once.
 TILE_CELLS = 8
-TILE_STRIDE = 27  # the tasks of a colour visit its tiles 27 apart (made coprime with their count), so the
-# neighbouring tiles that one compact plume covers go to different threads
 
 
 @njit(cache=True)
-def _coprime_stride(stride, n):
-    """The first number from `stride` up with no common factor with n: task t -> tile (t s) mod n is then a
-    permutation, every tile visited once."""
-    while True:
-        a, b = stride, n
-        while b:
-            a, b = b, a % b
-        if a == 1:
-            return stride
-        stride += 1
+def _balanced_slots(work, tasks, n_slots, slot_first, slot_tasks):
+    """Longest processing time first (Graham 1969): the tasks (indices into work), the busiest first,
+    each to the slot with the least work so far; writes each slot's tasks, in that order, into
+    slot_tasks[slot_first[s]:slot_first[s + 1]]. A plume fills a few tiles of a colour unevenly (one
+    tile held 28 % of the default run's near-bed particles), so tiles split evenly by number among the
+    threads left one thread with most of the work. Which slot runs a task does not change the result:
+    the tasks of a colour write to different cells."""
+    n_tasks = tasks.size
+    order = np.argsort(-work[tasks], kind="mergesort")
+    load = np.zeros(n_slots)
+    slot_of = np.empty(n_tasks, dtype=np.int64)
+    count = np.zeros(n_slots + 1, dtype=np.int64)
+    for r in range(n_tasks):
+        least = 0
+        for sl in range(1, n_slots):
+            if load[sl] < load[least]:
+                least = sl
+        load[least] += work[tasks[order[r]]]
+        slot_of[r] = least
+        count[least + 1] += 1
+    for sl in range(n_slots):
+        slot_first[sl + 1] = slot_first[sl] + count[sl + 1]
+    filled = slot_first[:n_slots].copy()
+    for r in range(n_tasks):
+        slot_tasks[filled[slot_of[r]]] = tasks[order[r]]
+        filled[slot_of[r]] += 1
 
 
 @njit(cache=True, parallel=True)
@@ -278,7 +293,7 @@ def accumulate_exposure_sparse(
     x, y, z, status, mass_kg, particle_id, n_released, seabed, x_min, y_min, resolution, layer_bounds_m,
     inv_volume_m3, thresholds_kg_m3, dt, total, by_group, ssc_max_kg_m3, exceedance_s, ssc_integral,
     ssc_max_without_kg_m3, exceedance_without_s, ssc_integral_without, estimator, kde_params, pilot, pilot_touched,
-    snapshot, snapshot_cells, histogram, histogram_cells,
+    snapshot, snapshot_cells, histogram, histogram_cells, n_slots,
 ):
     """One model step of near-bed exposure, in O(particles): estimate the near-bed SSC of the suspended
     particles (total and per group, particle_group) into the scratch arrays total (layer, y, x) and
@@ -292,16 +307,18 @@ def accumulate_exposure_sparse(
     histogram of the same particles (kg m-3) goes into it, its cells listed in `histogram_cells`: the
     binned concentration the processes read near the bed, from the same pass over the particles.
 
-    Parallel over particles where each is on its own (its layer, cell and bandwidth), and over tiles of
-    the grid where they add into cells (TILE_CELLS: four colours of tiles in turn, so every sum is added
-    in the same order whatever the number of threads: the result is bit-identical on any thread count).
+    Parallel over particles where each is on its own (its layer, cell and bandwidth), and over (tile,
+    layer) tasks where they add into cells (TILE_CELLS: four colours of tiles in turn, so every sum is
+    added in the same order whatever the number of threads: the result is bit-identical on any thread
+    count), the tasks balanced on the threads by their work (_balanced_slots).
 
     estimator HISTOGRAM: each particle's mass in its cell. KDE: spread over the cells around it with a
     biweight kernel (horizontal; the layer is the particle's own height above the local bed, so mass is
     conserved over a sloping bed) of the adaptive bandwidth kde_bandwidth_m from the particle count of
     its cell (a first histogram pass into `pilot`); kde_params = (target count, h_min cells, h_max cells).
     ssc_max_without (group, layer, y, x), exceedance_without (group, threshold, layer, y, x),
-    ssc_integral_without (group, layer, y, x).
+    ssc_integral_without (group, layer, y, x). n_slots: the number of threads the tasks are shared
+    among (numba.get_num_threads(); given, since a kernel that calls it cannot be cached).
     Returns (the number of cells touched, the number of histogram cells written)."""
     n_layers, ny, nx = total.shape
     n_groups = by_group.shape[0]
@@ -349,111 +366,131 @@ def accumulate_exposure_sparse(
             histogram_cells[n_histogram] = flat
             n_histogram += 1
         pilot[k, j, i] = 0.0
-    # tiles at least twice the widest kernel's reach on a side, and each tile's particles in particle order
-    # (a counting sort)
-    # (one cell of margin over the widest reach, so that round-off in a bandwidth at h_max cannot reach
-    # past it)
+    # tiles at least twice the widest kernel's reach on a side (one cell of margin over the widest reach, so
+    # that round-off in a bandwidth at h_max cannot reach past it), and each (tile, layer) task's particles
+    # in particle order (a counting sort); a task's work is its particles' kernel cells
     reach_max = int(math.ceil(BIWEIGHT_HALF_WIDTH * h_max)) + 1 if estimator == KDE else 0
     side = max(TILE_CELLS, 2 * reach_max)
     tiles_y = (ny + side - 1) // side
     tiles_x = (nx + side - 1) // side
-    n_tiles = tiles_y * tiles_x
-    first = np.zeros(n_tiles + 1, dtype=np.int64)
+    n_tasks = tiles_y * tiles_x * n_layers
+    first = np.zeros(n_tasks + 1, dtype=np.int64)
+    work = np.zeros(n_tasks)
     for p in range(n_released):
-        if layer[p] >= 0:
-            first[(cj[p] // side) * tiles_x + ci[p] // side + 1] += 1
-    for b in range(n_tiles):
+        k = layer[p]
+        if k >= 0:
+            task = ((cj[p] // side) * tiles_x + ci[p] // side) * n_layers + k
+            first[task + 1] += 1
+            if estimator == KDE:
+                across = 2.0 * math.ceil(BIWEIGHT_HALF_WIDTH * bandwidth[p] / resolution) + 1.0
+                work[task] += across * across
+            else:
+                work[task] += 1.0
+    for b in range(n_tasks):
         first[b + 1] += first[b]
-    members = np.empty(first[n_tiles], dtype=np.int32)
-    filled = first[:n_tiles].copy()
+    members = np.empty(first[n_tasks], dtype=np.int32)
+    filled = first[:n_tasks].copy()
     for p in range(n_released):
-        if layer[p] >= 0:
-            b = (cj[p] // side) * tiles_x + ci[p] // side
-            members[filled[b]] = p
-            filled[b] += 1
-    # the cells each tile's particles touch first: a tile's kernels stay within its reach of the tile
+        k = layer[p]
+        if k >= 0:
+            task = ((cj[p] // side) * tiles_x + ci[p] // side) * n_layers + k
+            members[filled[task]] = p
+            filled[task] += 1
+    # the cells each task's particles touch first: a tile's kernels stay within its reach of the tile
     reached = side + 2 * reach_max
-    tile_cells = n_layers * min(reached, ny) * min(reached, nx)
-    touched = np.empty(n_tiles * tile_cells, dtype=np.int64)
-    n_touched = np.zeros(n_tiles, dtype=np.int64)
+    task_cells = min(reached, ny) * min(reached, nx)
+    touched = np.empty(n_tasks * task_cells, dtype=np.int64)
+    n_touched = np.zeros(n_tasks, dtype=np.int64)
+    slot_first = np.zeros(n_slots + 1, dtype=np.int64)
+    slot_tasks = np.empty(n_tasks, dtype=np.int64)
+    busy = np.empty(n_tasks, dtype=np.int64)
     for colour in range(4):
-        colour_y = colour // 2
-        colour_x = colour % 2
-        of_colour_y = (tiles_y - colour_y + 1) // 2
-        of_colour_x = (tiles_x - colour_x + 1) // 2
-        n_of_colour = of_colour_y * of_colour_x
-        if n_of_colour == 0:
+        n_busy = 0
+        for task in range(n_tasks):
+            b = task // n_layers
+            if first[task + 1] > first[task] and (b // tiles_x) % 2 == colour // 2 and (b % tiles_x) % 2 == colour % 2:
+                busy[n_busy] = task
+                n_busy += 1
+        if n_busy == 0:
             continue
-        stride = _coprime_stride(TILE_STRIDE, n_of_colour)
-        for task in prange(n_of_colour):
-            q = (task * stride) % n_of_colour
-            b = (2 * (q // of_colour_x) + colour_y) * tiles_x + 2 * (q % of_colour_x) + colour_x
+        _balanced_slots(work, busy[:n_busy], n_slots, slot_first, slot_tasks)
+        for sl in prange(n_slots):
             wx = np.zeros(2 * reach_max + 2)
             wy = np.zeros(2 * reach_max + 2)
-            base = b * tile_cells
-            count = n_touched[b]
-            for m in range(first[b], first[b + 1]):
-                p = members[m]
-                k = layer[p]
-                g = particle_group(particle_id[p], n_groups)
-                c = mass_kg[p] * inv_volume_m3[k]
-                if estimator == KDE:
-                    i0, ni = _axis_weights(x[p], x_min, resolution, nx, bandwidth[p], wx)
-                    j0, nj = _axis_weights(y[p], y_min, resolution, ny, bandwidth[p], wy)
-                else:
-                    i0, ni = ci[p], 1
-                    j0, nj = cj[p], 1
-                    wx[0] = 1.0
-                    wy[0] = 1.0
-                for jj in range(nj):
-                    j = j0 + jj
-                    for ii in range(ni):
-                        w = wx[ii] * wy[jj]
-                        if w <= 0.0:
-                            continue
-                        i = i0 + ii
-                        if total[k, j, i] == 0.0:
-                            touched[base + count] = (k * ny + j) * nx + i
-                            count += 1
-                        total[k, j, i] += c * w
-                        by_group[g, k, j, i] += c * w
-            n_touched[b] = count
-    # every touched cell is listed once, by the tile whose particle reached it first: update its exposure
+            for r in range(slot_first[sl], slot_first[sl + 1]):
+                task = slot_tasks[r]
+                k = task % n_layers
+                base = task * task_cells
+                count = 0
+                for m in range(first[task], first[task + 1]):
+                    p = members[m]
+                    g = particle_group(particle_id[p], n_groups)
+                    c = mass_kg[p] * inv_volume_m3[k]
+                    if estimator == KDE:
+                        i0, ni = _axis_weights(x[p], x_min, resolution, nx, bandwidth[p], wx)
+                        j0, nj = _axis_weights(y[p], y_min, resolution, ny, bandwidth[p], wy)
+                    else:
+                        i0, ni = ci[p], 1
+                        j0, nj = cj[p], 1
+                        wx[0] = 1.0
+                        wy[0] = 1.0
+                    for jj in range(nj):
+                        j = j0 + jj
+                        for ii in range(ni):
+                            w = wx[ii] * wy[jj]
+                            if w <= 0.0:
+                                continue
+                            i = i0 + ii
+                            if total[k, j, i] == 0.0:
+                                touched[base + count] = (k * ny + j) * nx + i
+                                count += 1
+                            total[k, j, i] += c * w
+                            by_group[g, k, j, i] += c * w
+                n_touched[task] = count
+    # every touched cell is listed once, by the task whose particle reached it first: update its exposure
+    # (tasks balanced on the threads by their number of cells)
+    n_busy = 0
+    for task in range(n_tasks):
+        if n_touched[task] > 0:
+            busy[n_busy] = task
+            n_busy += 1
+    cells_work = n_touched.astype(np.float64)
+    _balanced_slots(cells_work, busy[:n_busy], n_slots, slot_first, slot_tasks)
     scale = n_groups / (n_groups - 1.0)
     n_thresholds = thresholds_kg_m3.size
     keep = snapshot.shape[0] > 0
-    stride = _coprime_stride(TILE_STRIDE, n_tiles)
-    for task in prange(n_tiles):
-        b = (task * stride) % n_tiles
-        base = b * tile_cells
-        for t in range(n_touched[b]):
-            flat = touched[base + t]
-            k = flat // (ny * nx)
-            j = (flat // nx) % ny
-            i = flat % nx
-            c = total[k, j, i]
-            if keep:
-                snapshot[k, j, i] = c
-            ssc_integral[k, j, i] += c * dt
-            _expose(c, thresholds_kg_m3, dt, ssc_max_kg_m3, exceedance_s, k, j, i)
-            # _expose for each group, written out: no array views made per group and cell (half the
-            # kernel's time went to this loop; the group axis is innermost in memory: accumulators.py)
-            for g in range(n_groups):
-                c_without = (c - by_group[g, k, j, i]) * scale
-                ssc_integral_without[g, k, j, i] += c_without * dt
-                by_group[g, k, j, i] = 0.0
-                if c_without <= 0.0:
-                    continue
-                if c_without > ssc_max_without_kg_m3[g, k, j, i]:
-                    ssc_max_without_kg_m3[g, k, j, i] = c_without
-                for n in range(n_thresholds):
-                    if c_without >= thresholds_kg_m3[n]:
-                        exceedance_without_s[g, n, k, j, i] += dt
-            total[k, j, i] = 0.0
+    for sl in prange(n_slots):
+        for r in range(slot_first[sl], slot_first[sl + 1]):
+            task = slot_tasks[r]
+            base = task * task_cells
+            for t in range(n_touched[task]):
+                flat = touched[base + t]
+                k = flat // (ny * nx)
+                j = (flat // nx) % ny
+                i = flat % nx
+                c = total[k, j, i]
+                if keep:
+                    snapshot[k, j, i] = c
+                ssc_integral[k, j, i] += c * dt
+                _expose(c, thresholds_kg_m3, dt, ssc_max_kg_m3, exceedance_s, k, j, i)
+                # _expose for each group, written out: no array views made per group and cell (half the
+                # kernel's time went to this loop; the group axis is innermost in memory: accumulators.py)
+                for g in range(n_groups):
+                    c_without = (c - by_group[g, k, j, i]) * scale
+                    ssc_integral_without[g, k, j, i] += c_without * dt
+                    by_group[g, k, j, i] = 0.0
+                    if c_without <= 0.0:
+                        continue
+                    if c_without > ssc_max_without_kg_m3[g, k, j, i]:
+                        ssc_max_without_kg_m3[g, k, j, i] = c_without
+                    for n in range(n_thresholds):
+                        if c_without >= thresholds_kg_m3[n]:
+                            exceedance_without_s[g, n, k, j, i] += dt
+                total[k, j, i] = 0.0
     if keep and snapshot_cells.size > 0:
         listed = 0
-        for b in range(n_tiles):
-            for t in range(n_touched[b]):
-                snapshot_cells[listed] = touched[b * tile_cells + t]
+        for task in range(n_tasks):
+            for t in range(n_touched[task]):
+                snapshot_cells[listed] = touched[task * task_cells + t]
                 listed += 1
     return n_touched.sum(), n_histogram
