@@ -215,9 +215,10 @@ def run_command(
     with registered() as shared:  # other plume runs see this one while it runs, and share the cores
         chosen = threads if threads is not None else min(shared, numba.config.NUMBA_NUM_THREADS)
         result = run(scenario, progress=not quiet, threads=chosen,
-                     also_write=draw_maps if scenario.output.maps else None, resume=resume)
+                     also_write=draw_maps if scenario.output.maps else None, resume=resume, load=False)
     for line in summary_lines(result):
         typer.echo(line)
+    result.dataset.close()
     for path in maps:
         typer.echo(f"  map: {path}")
 

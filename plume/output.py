@@ -278,11 +278,11 @@ def dask_in_process():
         yield
 
 
-def reopen_written(nc_path: Path) -> xr.Dataset:
-    """A written result as the Dataset a run returns: in memory when it is small, else read lazily
-    (a long run's records are not all loaded at its end)."""
+def reopen_written(nc_path: Path, load: bool = True) -> xr.Dataset:
+    """A written result as the Dataset a run returns: in memory when it is small and `load`, else read
+    lazily (a long run's records are not all loaded at its end)."""
     ds = xr.open_dataset(nc_path, engine="netcdf4", decode_times=False)
-    if ds.nbytes <= LOAD_WRITTEN_BYTES:
+    if load and ds.nbytes <= LOAD_WRITTEN_BYTES:
         ds = ds.load()
         ds.close()
     return ds
@@ -392,7 +392,9 @@ def _encoding(ds: xr.Dataset) -> dict:
     bounds = {v.attrs.get("bounds") for v in ds.variables.values()} - {None}
     encoding = {}
     for name, v in ds.variables.items():
-        enc = {"zlib": True, "complevel": 4} if name in ds.data_vars and v.ndim >= 2 else {}
+        # level 1 with the byte shuffle: the default run's result written in 2.1 s instead of 4.2 (level 4),
+        # 24 MiB instead of 23
+        enc = {"zlib": True, "complevel": 1, "shuffle": True} if name in ds.data_vars and v.ndim >= 2 else {}
         if name in ds.coords or name in bounds or v.dtype.kind in "iuOU":
             enc["_FillValue"] = None
         if v.dtype.kind in "OU" and all(isinstance(s, str) for s in np.ravel(v.values)):
@@ -476,10 +478,11 @@ def metrics_paths(nc_path: Path) -> tuple[Path, Path]:
     return stem.with_name(f"{stem.name}_metrics.csv"), stem.with_name(f"{stem.name}_metrics.json")
 
 
-def write_metrics(ds: xr.Dataset, nc_path: Path, name: str | None = None) -> tuple[Path, Path]:
+def write_metrics(ds: xr.Dataset, nc_path: Path, name: str | None = None, metrics=None) -> tuple[Path, Path]:
     """The metrics summary as CSV (name, value, uncertainty, units, description) and JSON, beside the
     NetCDF. The uncertainty is the metric's standard error from the particle noise (empty / null where
-    none is known: plume.analysis.uncertainty)."""
+    none is known: plume.analysis.uncertainty). `metrics`: the final metrics when computed already
+    (plume.analysis.metric_rows)."""
     import csv
     import io
     import json
@@ -487,7 +490,7 @@ def write_metrics(ds: xr.Dataset, nc_path: Path, name: str | None = None) -> tup
     from .analysis import metric_rows
 
     with dask_in_process():  # a lazily read dataset is read here, also inside a dask.distributed worker
-        rows = metric_rows(ds)
+        rows = metric_rows(ds, metrics=metrics)
     csv_path, json_path = metrics_paths(nc_path)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

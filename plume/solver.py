@@ -453,8 +453,11 @@ class RunResult:
 
 
 def run(scenario, *, progress: bool = False, write: bool = True, threads: int | None = None,
-        also_write=None, resume: bool = False) -> RunResult:
+        also_write=None, resume: bool = False, load: bool = True) -> RunResult:
     """Run a validated scenario; returns the dataset (and writes `<output.directory>/<name>.nc`).
+    With `load` (the default) a written result up to 1 GB comes back in memory; without, it is read
+    from the file as it is used (the command line, which reads only the summary's few numbers: loading
+    the default run's took 2 s).
 
     The result set (the .nc, metrics, trajectories, and whatever `also_write(dataset, staged_nc_path)`
     writes beside the staged .nc, such as the maps) is written as a unit: see plume.resultset.
@@ -495,7 +498,7 @@ def run(scenario, *, progress: bool = False, write: bool = True, threads: int | 
             with result_set(path.parent, files + folders) as staged:
                 nc = staged.path(path.name)
                 write_dataset(dataset, nc)
-                write_metrics(dataset, nc, scenario.name)
+                write_metrics(dataset, nc, scenario.name, metrics=dataset)  # build_dataset added them
                 if simulation.trajectories is not None:
                     from .trajectories import trajectory_path
 
@@ -509,7 +512,7 @@ def run(scenario, *, progress: bool = False, write: bool = True, threads: int | 
         raise
     simulation.close(remove_records=True)
     checkpoint.unlink(missing_ok=True)  # the result is in: nothing left to resume
-    return RunResult(scenario, simulation, reopen_written(path), path, wallclock.perf_counter() - started)
+    return RunResult(scenario, simulation, reopen_written(path, load), path, wallclock.perf_counter() - started)
 
 
 def _trajectory_attrs(attrs: dict) -> dict:

@@ -167,3 +167,29 @@ def test_records_read_from_many_dask_threads_come_back_exact(tmp_path):
                 np.testing.assert_array_equal(values, data[name])
     records.remove()
     assert not (tmp_path / "r.records").exists()
+
+
+def test_metric_records_are_read_in_blocks_and_come_back_exact(monkeypatch):
+    """plume.analysis.metrics.records reads a lazily held (dask) variable a block of records at a time: every
+    record, forward, backward and from the end, equals the array's own, and a pass over 10 records with
+    room for 4 in a block computes 3 blocks, not 10 records."""
+    import dask
+    import dask.array as da
+    import xarray as xr
+
+    from plume.analysis.metrics import records
+
+    values = np.arange(10 * 3 * 2, dtype=np.float32).reshape(10, 3, 2)
+    lazy = xr.DataArray(da.from_array(values, chunks=(1, 3, 2)), dims=("time", "x", "y"))
+    monkeypatch.setattr(records, "BLOCK_BYTES", 4 * 3 * 2 * 4)
+    series = records(lazy, ("y", "x"))
+    computed = []
+    with dask.config.set(scheduler=lambda graph, keys, **kw: computed.append(keys) or dask.get(graph, keys)):
+        forward = [series[k].copy() for k in range(10)]
+    assert len(computed) == 3
+    for k in range(10):
+        np.testing.assert_array_equal(forward[k], values[k].T)
+        np.testing.assert_array_equal(series[9 - k], values[9 - k].T)
+        np.testing.assert_array_equal(series[-1 - k], values[9 - k].T)
+    with pytest.raises(IndexError):
+        series[10]

@@ -46,12 +46,15 @@ def _class_labels(ds) -> list[str]:
     return [str(i) for i in range(ds.sizes.get("sediment_class", 0))]
 
 
-def metric_rows(ds, time_index: int = -1, distances_m=None) -> list[Metric]:
-    """The metrics of `ds` at output `time_index`, each with its unit and a one-line description."""
+def metric_rows(ds, time_index: int = -1, distances_m=None, metrics=None) -> list[Metric]:
+    """The metrics of `ds` at output `time_index`, each with its unit and a one-line description.
+    `metrics`: the metric variables at that time when they are computed already (a dataset that went
+    through add_metrics holds them for its last output), so that they are not computed again (in the
+    default run that took 4 s)."""
     if distances_m is None:
         distances_m = ds["distance_limit"].values if "distance_limit" in ds.variables else DEFAULT_DISTANCES_M
     k = time_index % ds.sizes["time"]
-    m = metrics_dataset(ds, k, distances_m)
+    m = metrics if metrics is not None else metrics_dataset(ds, k, distances_m)
     t = float(seconds(ds)[k])
     rows = [Metric("time_s", t, "s", "time after the start at which the metrics are taken")]
     for name in ("released", "deposited", "suspended", "exited"):

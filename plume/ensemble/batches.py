@@ -114,5 +114,5 @@ def write_member(scenario, counts: list[int], *datasets) -> dict:
     with result_set(path.parent, files) as staged:
         nc = staged.path(path.name)
         write_dataset(ds, nc)
-        write_metrics(ds, nc, scenario.name)
+        write_metrics(ds, nc, scenario.name, metrics=ds)  # combine_batches added them
     return member_summary(ds)

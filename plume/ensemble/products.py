@@ -39,10 +39,11 @@ _PER_MEMBER = ("ssc_max", "ssc_exceedance_time")
 
 
 def member_summary(ds: xr.Dataset) -> dict[str, Any]:
-    """What the products need from one member's result Dataset (small: no time series)."""
+    """What the products need from one member's result Dataset (small: no time series); `ds` holds its
+    final metrics (a run's result and a combined member both went through add_metrics)."""
     from ..analysis import METRICS, metric_rows
 
-    rows = metric_rows(ds)
+    rows = metric_rows(ds, metrics=ds)
     template = ds.drop_dims("time")
     template = template.drop_vars([v for v in template.data_vars if v in METRICS or v in _PER_MEMBER])
     return {
