@@ -19,6 +19,7 @@ estimated before the step, particles.local_concentration: plume.kernels.concentr
 gradient (C falling with height) damps. phi is taken as constant over the step, so it scales K and
 dK/dh alike.
 """
+import math
 from typing import NamedTuple
 
 from numba import njit
@@ -30,7 +31,7 @@ from ..scenario.environment import DensityDamping as Block  # noqa: F401
 DRAW_SLOTS = ()
 GRAVITY_M_S2 = 9.81
 MUNK_ANDERSON_COEFFICIENT = 3.33
-MUNK_ANDERSON_EXPONENT = -1.5
+MUNK_ANDERSON_EXPONENT = -1.5  # written out in munk_anderson_factor as 1 / (b sqrt(b))
 MIN_HEIGHT_M = 0.01  # the log-layer shear is taken no closer to the bed than this
 
 
@@ -52,10 +53,12 @@ def params_from_scenario(scenario) -> "Params | None":
 
 @njit(cache=True, inline="always")
 def munk_anderson_factor(richardson):
-    """phi(Ri) = (1 + 3.33 Ri)^(-3/2) for a stable Ri > 0, else 1."""
+    """phi(Ri) = (1 + 3.33 Ri)^(-3/2) for a stable Ri > 0, else 1. The power -3/2 as 1 / (b sqrt(b)):
+    a square root instead of pow (pow took about 5 % of a 1e6-particle step's kernel time)."""
     if richardson <= 0.0:
         return 1.0
-    return (1.0 + MUNK_ANDERSON_COEFFICIENT * richardson) ** MUNK_ANDERSON_EXPONENT
+    base = 1.0 + MUNK_ANDERSON_COEFFICIENT * richardson
+    return 1.0 / (base * math.sqrt(base))
 
 
 @njit(cache=True, inline="always")
