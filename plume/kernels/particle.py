@@ -14,7 +14,7 @@ class Here(NamedTuple):
     depth_m: float  # of the local seabed, positive down
     class_index: int
     age_s: float  # since release (or resuspension)
-    concentration_kg_m3: float  # SSC of its output-grid cell (0 unless a process needs it)
+    concentration_kg_m3: float  # SSC of its output-grid cell (0 unless flocculation or hindered settling is on)
 
 
 class StepEnvironment(NamedTuple):
