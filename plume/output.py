@@ -236,13 +236,16 @@ def build_dataset(simulation, lazy: bool = False) -> xr.Dataset:
     data_vars["deposit_dry_density"] = ((), float(sc.sediment.deposit_dry_density_kg_m3),
                                         _attrs("deposit_dry_density"))
     ds = xr.Dataset(data_vars=data_vars, coords=coords)
+    # the attributes first: the footprint metrics read the collectors' widths from the scenario they
+    # carry (without it the file's footprint was empty and its area 0, while the CSV, computed again
+    # from the written file, had it)
+    ds.attrs = _global_attributes(sc, lon, lat, output_s, simulation)
     distances = getattr(sc.output, "metric_distances_m", None)
     with dask_in_process():
         if not lazy:
             ds = ds.load()
             simulation.close()
         ds = add_metrics(ds, None if distances is None else [float(d) for d in distances])
-    ds.attrs = _global_attributes(sc, lon, lat, output_s, simulation)
     return ds
 
 

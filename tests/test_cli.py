@@ -1,5 +1,6 @@
 """The command line and the output contract (DESIGN sections 4-6): names, units, paths, and bad input."""
 import copy
+import csv
 import re
 from pathlib import Path
 
@@ -92,6 +93,11 @@ def test_run_writes_the_contract_file(tmp_path):
                  "time_coverage_start", "geospatial_lat_min"):
         assert ds.attrs[attr], attr
     assert yaml.safe_load(ds.attrs["scenario"])["name"] == "case"
+    # the footprint metrics in the file and in the CSV agree, and the collector's swept ground is in them
+    # (2 lanes of 200 m and their 20 m turn, 10 m wide: about 4,200 m2; the file once had 0)
+    metrics_csv = {row["name"]: row for row in csv.DictReader(open(out.parent / "case_metrics.csv"))}
+    assert float(ds.footprint_area) == pytest.approx(4200.0, rel=0.1)
+    assert float(metrics_csv["footprint_area_m2"]["value"]) == float(ds.footprint_area)
     assert ds.time.attrs["units"] == "seconds since 2026-04-01 00:00:00"
     np.testing.assert_allclose(ds.time.values, np.arange(5) * 900.0)
     np.testing.assert_allclose(ds.layer.values, [0.5, 1.5, 3.5, 7.5])
