@@ -161,6 +161,13 @@ BIWEIGHT_HALF_WIDTH = math.sqrt(7.0)  # the biweight kernel's half-width in stan
 
 
 @njit(cache=True, inline="always")
+def kernel_reach_cells(h, spacing):
+    """How many cells of width `spacing` a biweight kernel of standard deviation h reaches on either
+    side of its centre's cell."""
+    return int(math.ceil(BIWEIGHT_HALF_WIDTH * h / spacing))
+
+
+@njit(cache=True, inline="always")
 def _biweight_cdf(u):
     """Cumulative distribution of the biweight (quartic) kernel 15/16 (1 - u^2)^2 on [-1, 1]."""
     if u <= -1.0:
@@ -179,7 +186,7 @@ def _axis_weights(coord, origin, spacing, n, h, w):
     count)."""
     c = cell_index(coord, origin, spacing, n)
     half_width = BIWEIGHT_HALF_WIDTH * h
-    reach = int(math.ceil(half_width / spacing))
+    reach = kernel_reach_cells(h, spacing)
     i0 = max(c - reach, 0)
     i1 = min(c + reach, n - 1)
     inv = 1.0 / half_width
@@ -223,7 +230,7 @@ def smooth_deposit(fields, count, x_min, y_min, resolution, kde_params, out):
     order, so the result does not depend on the threads."""
     n_fields, ny, nx = fields.shape
     target, h_min, h_max = kde_params[0], kde_params[1], kde_params[2]
-    reach_max = int(math.ceil(BIWEIGHT_HALF_WIDTH * h_max)) + 1
+    reach_max = kernel_reach_cells(h_max, 1.0) + 1
     wx = np.zeros(2 * reach_max + 1)
     wy = np.zeros(2 * reach_max + 1)
     for j in range(ny):
@@ -369,7 +376,7 @@ def accumulate_exposure_sparse(
     # tiles at least twice the widest kernel's reach on a side (one cell of margin over the widest reach, so
     # that round-off in a bandwidth at h_max cannot reach past it), and each (tile, layer) task's particles
     # in particle order (a counting sort); a task's work is its particles' kernel cells
-    reach_max = int(math.ceil(BIWEIGHT_HALF_WIDTH * h_max)) + 1 if estimator == KDE else 0
+    reach_max = kernel_reach_cells(h_max, 1.0) + 1 if estimator == KDE else 0
     side = max(TILE_CELLS, 2 * reach_max)
     tiles_y = (ny + side - 1) // side
     tiles_x = (nx + side - 1) // side
@@ -382,7 +389,7 @@ def accumulate_exposure_sparse(
             task = ((cj[p] // side) * tiles_x + ci[p] // side) * n_layers + k
             first[task + 1] += 1
             if estimator == KDE:
-                across = 2.0 * math.ceil(BIWEIGHT_HALF_WIDTH * bandwidth[p] / resolution) + 1.0
+                across = 2.0 * kernel_reach_cells(bandwidth[p], resolution) + 1.0
                 work[task] += across * across
             else:
                 work[task] += 1.0
