@@ -31,8 +31,8 @@ class BedStressField(NamedTuple):
 def stress_at(field, x, y):
     """tau (Pa) of the cell holding (x, y), clamped to the grid's edge cells."""
     ny, nx = field.tau_pa.shape
-    return field.tau_pa[cell_index(y, field.y_min_m, field.resolution_m, ny),
-                        cell_index(x, field.x_min_m, field.resolution_m, nx)]
+    return field.tau_pa[np.uint64(cell_index(y, field.y_min_m, field.resolution_m, ny)),
+                        np.uint64(cell_index(x, field.x_min_m, field.resolution_m, nx))]
 
 
 

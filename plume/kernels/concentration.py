@@ -67,6 +67,11 @@ def concentration_gradient(conc, x, y, height_above_bed_m):
     if i < 0 or not bounds[0] <= height_above_bed_m < bounds[n_layers - 1]:
         return 0.0
     k, _ = irregular_index(height_above_bed_m, bounds)
-    lower_mid = 0.5 * (bounds[k] + bounds[k + 1])
-    upper_mid = 0.5 * (bounds[k + 1] + bounds[k + 2])
-    return (conc.layer_kg_m3[k + 1, j, i] - conc.layer_kg_m3[k, j, i]) / (upper_mid - lower_mid)
+    k0 = np.uint64(k)
+    k1 = np.uint64(k + 1)
+    k2 = np.uint64(k + 2)
+    ju = np.uint64(j)
+    iu = np.uint64(i)
+    lower_mid = 0.5 * (bounds[k0] + bounds[k1])
+    upper_mid = 0.5 * (bounds[k1] + bounds[k2])
+    return (conc.layer_kg_m3[k1, ju, iu] - conc.layer_kg_m3[k0, ju, iu]) / (upper_mid - lower_mid)

@@ -3,6 +3,13 @@
 All functions clamp at the grid edges: the solver checks beforehand that the
 fields cover the model domain, so clamping only ever acts on the last
 fraction of a cell or on a dimension of size one.
+
+The bilinear look-ups index with unsigned integers (np.uint64): for a signed index numba
+adds a wrap-around for negative values (four instructions per index); the clamped
+indices here are never negative. In the particle step, which calls these look-ups several
+times a particle, that made the kernel 11-13 % faster with the same results (2026-12-07); the
+same in the bisection, the bed stress's and the concentration's cells and the settling speed's
+class, about 5-10 % more (interleaved runs on a noisy machine).
 """
 import numpy as np
 from numba import njit, prange
@@ -41,11 +48,12 @@ def irregular_index(coord, nodes):
     hi = n - 1
     while hi - lo > 1:
         mid = (lo + hi) >> 1
-        if nodes[mid] <= coord:
+        if nodes[np.uint64(mid)] <= coord:
             lo = mid
         else:
             hi = mid
-    return lo, (coord - nodes[lo]) / (nodes[lo + 1] - nodes[lo])
+    below = nodes[np.uint64(lo)]
+    return lo, (coord - below) / (nodes[np.uint64(lo + 1)] - below)
 
 
 @njit(cache=True, inline="always")
@@ -55,10 +63,12 @@ def seabed_depth(seabed, x, y):
     i, fx = regular_index(x, seabed.x0_m, seabed.dx_m, nx)
     j, fy = regular_index(y, seabed.y0_m, seabed.dy_m, ny)
     d = seabed.depth_m
-    i1 = min(i + 1, nx - 1)
-    j1 = min(j + 1, ny - 1)
-    return (1.0 - fy) * ((1.0 - fx) * d[j, i] + fx * d[j, i1]) + fy * (
-        (1.0 - fx) * d[j1, i] + fx * d[j1, i1]
+    i0 = np.uint64(i)
+    j0 = np.uint64(j)
+    i1 = np.uint64(min(i + 1, nx - 1))
+    j1 = np.uint64(min(j + 1, ny - 1))
+    return (1.0 - fy) * ((1.0 - fx) * d[j0, i0] + fx * d[j0, i1]) + fy * (
+        (1.0 - fx) * d[j1, i0] + fx * d[j1, i1]
     )
 
 
@@ -69,12 +79,14 @@ def seabed_depth_and_slope(seabed, x, y):
     i, fx = regular_index(x, seabed.x0_m, seabed.dx_m, nx)
     j, fy = regular_index(y, seabed.y0_m, seabed.dy_m, ny)
     d = seabed.depth_m
-    i1 = min(i + 1, nx - 1)
-    j1 = min(j + 1, ny - 1)
-    lower = (1.0 - fx) * d[j, i] + fx * d[j, i1]
-    upper = (1.0 - fx) * d[j1, i] + fx * d[j1, i1]
+    i0 = np.uint64(i)
+    j0 = np.uint64(j)
+    i1 = np.uint64(min(i + 1, nx - 1))
+    j1 = np.uint64(min(j + 1, ny - 1))
+    lower = (1.0 - fx) * d[j0, i0] + fx * d[j0, i1]
+    upper = (1.0 - fx) * d[j1, i0] + fx * d[j1, i1]
     depth = (1.0 - fy) * lower + fy * upper
-    ddx = ((1.0 - fy) * (d[j, i1] - d[j, i]) + fy * (d[j1, i1] - d[j1, i])) / seabed.dx_m
+    ddx = ((1.0 - fy) * (d[j0, i1] - d[j0, i0]) + fy * (d[j1, i1] - d[j1, i0])) / seabed.dx_m
     ddy = (upper - lower) / seabed.dy_m
     return depth, ddx, ddy
 
@@ -93,8 +105,10 @@ def gridded_velocity(currents, time_index, time_fraction, x, y, z):
     i, fx = regular_index(x, currents.x0_m, currents.dx_m, nx)
     j, fy = regular_index(y, currents.y0_m, currents.dy_m, ny)
     k, fz = irregular_index(z, currents.z_m)
-    i1 = min(i + 1, nx - 1)
-    j1 = min(j + 1, ny - 1)
+    i0 = np.uint64(i)
+    j0 = np.uint64(j)
+    i1 = np.uint64(min(i + 1, nx - 1))
+    j1 = np.uint64(min(j + 1, ny - 1))
     w00 = (1.0 - fy) * (1.0 - fx)
     w01 = (1.0 - fy) * fx
     w10 = fy * (1.0 - fx)
@@ -108,15 +122,17 @@ def gridded_velocity(currents, time_index, time_fraction, x, y, z):
         weight = (time_fraction if upper_t else 1.0 - time_fraction) * (fz if upper_k else 1.0 - fz)
         if weight == 0.0:
             continue
-        t = min(time_index + upper_t, nt - 1)
-        kk = min(k + upper_k, nz - 1)
+        t = np.uint64(min(time_index + upper_t, nt - 1))
+        kk = np.uint64(min(k + upper_k, nz - 1))
         a = currents.u_m_s
-        u += weight * (w00 * a[t, kk, j, i] + w01 * a[t, kk, j, i1] + w10 * a[t, kk, j1, i] + w11 * a[t, kk, j1, i1])
+        u += weight * (w00 * a[t, kk, j0, i0] + w01 * a[t, kk, j0, i1] + w10 * a[t, kk, j1, i0]
+                       + w11 * a[t, kk, j1, i1])
         a = currents.v_m_s
-        v += weight * (w00 * a[t, kk, j, i] + w01 * a[t, kk, j, i1] + w10 * a[t, kk, j1, i] + w11 * a[t, kk, j1, i1])
+        v += weight * (w00 * a[t, kk, j0, i0] + w01 * a[t, kk, j0, i1] + w10 * a[t, kk, j1, i0]
+                       + w11 * a[t, kk, j1, i1])
         if currents.has_vertical_velocity:
             a = currents.w_m_s
-            w += weight * (w00 * a[t, kk, j, i] + w01 * a[t, kk, j, i1] + w10 * a[t, kk, j1, i]
+            w += weight * (w00 * a[t, kk, j0, i0] + w01 * a[t, kk, j0, i1] + w10 * a[t, kk, j1, i0]
                            + w11 * a[t, kk, j1, i1])
     return u, v, w
 

@@ -29,4 +29,4 @@ def params_from_scenario(scenario) -> Params:
 @njit(cache=True, inline="always")
 def speed_m_s(params, class_index):
     """Still-water settling speed (m/s, positive down) of a class."""
-    return params.settling_m_s[class_index]
+    return params.settling_m_s[np.uint64(class_index)]
