@@ -20,6 +20,7 @@ and one line in the step (docs/adding-a-process.md):
 
 The order in which the step applies them is ``STEP_ORDER``.
 """
+from .. import kernels  # noqa: F401, I001  (first: its cache locator must be in place before any process is decorated)
 from . import (advection, delayed_sinking, deposition, density_damping, flocculation, hindered_settling,
                horizontal_mixing, resuspension, settling, vertical_mixing)
 from typing import NamedTuple
