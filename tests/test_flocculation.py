@@ -10,9 +10,10 @@ CLASSES = [{"name": "fine", "mass_fraction": 1.0, "settling_m_s": 0.0},
            {"name": "floc", "mass_fraction": 0.0, "settling_m_s": 0.0}]
 
 
-def floc_simulation(tmp_path, rule, mass_kg=1.0, count=20000, duration_h=1.0, hindered=None, classes=CLASSES):
-    """Particles held still in one near-bed cell (no current, no diffusion), so the local
-    concentration is their mass over one cell's volume."""
+def floc_simulation(tmp_path, rule, mass_kg=1.0, count=20000, duration_h=1.0, hindered=None, classes=CLASSES,
+                    height_above_bed_m=0.5, grid=None):
+    """Particles held still in one near-bed cell (or, higher up, one midwater cell of the grid's depth
+    levels; no current, no diffusion), so the local concentration is their mass over one cell's volume."""
     sediment = {"deposition": {"condition": "reflecting"}, "classes": classes, "flocculation": [rule] if rule else []}
     if rule:
         sediment["delayed_sinking"] = never_sinks(rule["from"])  # one compiled step with the others (helpers)
@@ -21,9 +22,9 @@ def floc_simulation(tmp_path, rule, mass_kg=1.0, count=20000, duration_h=1.0, hi
     return Simulation(make_scenario(
         tmp_path, time={"duration_h": duration_h, "step_s": 60, "output_every_s": 600},
         sediment=sediment,
-        sources=[{"kind": "discharge", "name": "p", "position_m": [5, 5], "height_above_bed_m": 0.5,
+        sources=[{"kind": "discharge", "name": "p", "position_m": [5, 5], "height_above_bed_m": height_above_bed_m,
                   "mass_kg": mass_kg, "start_h": 0}],
-        particles={"count": count, "seed": 4}))
+        particles={"count": count, "seed": 4}, **({"grid": grid} if grid else {})))
 
 
 def run_steps(sim, n):
@@ -61,6 +62,22 @@ def test_the_rate_scales_with_the_local_concentration(tmp_path, mass_kg):
     run_steps(sim, 30)
     concentration = mass_kg / (10.0 * 10.0 * 1.0)  # 10 m cells, the 0-1 m layer
     expected = np.exp(-concentration / 5.0 * 0.5)
+    remaining = 1.0 - share_flocculated(sim)
+    assert abs(remaining - expected) < 4 * np.sqrt(expected * (1 - expected) / 20000)
+
+
+@pytest.mark.slow
+def test_in_midwater_the_rate_scales_with_the_depth_levels_concentration(tmp_path):
+    """The same law in a midwater cell: C = mass / (cell area x level thickness) of the 40-50 m level (the
+    midwater levels are binned every step when flocculation reads them; density damping alone does not)."""
+    rule = {"from": "fine", "to": "floc", "rate_per_h": 1.0, "reference_concentration_mg_l": 40.0,
+            "concentration_exponent": 1}
+    sim = floc_simulation(tmp_path, rule, mass_kg=20.0, height_above_bed_m=55.0,  # 45 m deep, bed at 100 m
+                          grid={"depth_levels_m": [30, 40, 50, 60]})
+    assert sim.midwater_needed
+    run_steps(sim, 30)
+    concentration = 20.0 / (10.0 * 10.0 * 10.0) * 1e3  # mg/L: 10 m cells, the 40-50 m level
+    expected = np.exp(-concentration / 40.0 * 0.5)
     remaining = 1.0 - share_flocculated(sim)
     assert abs(remaining - expected) < 4 * np.sqrt(expected * (1 - expected) / 20000)
 

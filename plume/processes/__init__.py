@@ -51,6 +51,12 @@ class StepProcesses(NamedTuple):
         return any(p is not None for p in (self.hindered_settling, self.flocculation, self.density_damping))
 
     @property
+    def reads_cell_concentration(self) -> bool:
+        """Whether a process reads the concentration of the particle's own cell (near-bed layer or midwater
+        level): flocculation and hindered settling. Density damping reads only the near-bed gradient."""
+        return self.hindered_settling is not None or self.flocculation is not None
+
+    @property
     def needs_bed_stress(self) -> bool:
         """Whether a per-particle process reads the bed shear stress field."""
         return (self.vertical_mixing.u_star_from_flow or self.deposition.krone
