@@ -210,17 +210,18 @@ def result_set(folder: Path, members: list[str], what: str = "output"):
     together when the block ends without error (see the module's docstring)."""
     folder = Path(folder)
     _make_folder(folder, what)
-    with interrupts_deferred(), _folder_locked(folder):
-        # staging and its owner lock are made under the folder lock: another run's clean-up (always
-        # under that lock) never sees a staging folder without a live owner
-        clean_up_after_killed_runs(folder)
-        try:
-            staging = Path(tempfile.mkdtemp(prefix=f".{members[0]}.", suffix=STAGING_SUFFIX, dir=folder))
-            owner = open(staging / OWNER, "w")
-        except OSError as err:
-            raise OutputError(f"{what}: cannot write in {folder}: {_describe(err)}; nothing was written") from None
-        fcntl.flock(owner, fcntl.LOCK_EX)
-    try:
+    staging = owner = None
+    try:  # from before the staging folder exists: a signal held while making it is raised inside this try
+        with interrupts_deferred(), _folder_locked(folder):
+            # staging and its owner lock are made under the folder lock: another run's clean-up (always
+            # under that lock) never sees a staging folder without a live owner
+            clean_up_after_killed_runs(folder)
+            try:
+                staging = Path(tempfile.mkdtemp(prefix=f".{members[0]}.", suffix=STAGING_SUFFIX, dir=folder))
+                owner = open(staging / OWNER, "w")
+            except OSError as err:
+                raise OutputError(f"{what}: cannot write in {folder}: {_describe(err)}; nothing was written") from None
+            fcntl.flock(owner, fcntl.LOCK_EX)
         try:
             yield ResultSet(folder, members, staging)
         except KeyboardInterrupt:
@@ -246,6 +247,10 @@ def result_set(folder: Path, members: list[str], what: str = "output"):
             shutil.rmtree(staging, ignore_errors=True)  # still under the lock and still its owner
             committed.extend(folder / m for m in written)
     finally:
-        if _members_listed(staging) is None:  # not whole: never to be moved in
-            shutil.rmtree(staging, ignore_errors=True)
-        owner.close()
+        # not interrupted half-way: a signal here is raised once the temporaries are gone (a fresh-check run
+        # once left a staging folder behind, with a SIGTERM that came while it was being made)
+        with interrupts_deferred():
+            if staging is not None and _members_listed(staging) is None:  # not whole: never to be moved in
+                shutil.rmtree(staging, ignore_errors=True)
+            if owner is not None:
+                owner.close()
