@@ -18,7 +18,8 @@ import numpy as np
 
 from .analysis.fields import area_at_or_above
 from .grids import OutputGrid
-from .kernels.accumulate import HISTOGRAM, KDE, accumulate_exposure_sparse, book_group_deposits, smooth_deposit
+from .kernels.accumulate import (HISTOGRAM, KDE, accumulate_exposure_sparse, book_group_deposits, exposure_scratch,
+                                 smooth_deposit)
 
 
 # The adaptive kernel estimator of near-bed SSC (output.ssc_estimator: kde; docs/outputs.md): a
@@ -127,14 +128,17 @@ class Accumulators:
         self._pilot_touched = np.zeros(self._pilot.size, dtype=np.int64)
         self._no_snapshot = np.zeros((0, 1, 1))
         self._no_cells = np.zeros(0, dtype=np.int64)
+        self._scratch = None  # the exposure kernel's working arrays, made on the first step (exposure_scratch)
 
     def __getstate__(self):  # a checkpoint names the record file; the simulation attaches it again
         state = dict(self.__dict__)
         state["records"] = None
+        state["_scratch"] = None  # working arrays: made again on the next step
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        self.__dict__.setdefault("_scratch", None)
         if "deposit_count" not in state:  # a checkpoint from before the deposit estimator: the histogram
             self.deposit_estimator = "histogram"
             self.deposit_count = np.zeros(self.deposit_group_kg.shape[-2:])
@@ -205,7 +209,21 @@ class Accumulators:
             self._pilot, self._pilot_touched, self._no_snapshot if snapshot is None else snapshot,
             self._no_cells if snapshot_cells is None else snapshot_cells,
             self._no_snapshot if histogram is None else histogram,
-            self._no_cells if histogram_cells is None else histogram_cells, numba.get_num_threads())
+            self._no_cells if histogram_cells is None else histogram_cells, self._scratch_for(p.x_m.size),
+            numba.get_num_threads())
+
+    def _scratch_for(self, capacity: int):
+        """The exposure kernel's working arrays for `capacity` particles, made once (and again only when the
+        particle arrays have grown)."""
+        if self._scratch is None or self._scratch.layer.size < capacity:
+            g = self.grid
+            self._scratch = exposure_scratch(capacity, g.ny, g.nx, g.n_layers, self._estimator,
+                                            float(self._kde_params[2]))
+        return self._scratch
+
+    def release_scratch(self) -> None:
+        """Free the exposure kernel's working arrays (after the last step; made again if a step follows)."""
+        self._scratch = None
 
     def book_group_deposits(self, particles) -> None:
         """This step's deposits by particle group (call before the deposit books them as done)."""

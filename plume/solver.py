@@ -409,6 +409,8 @@ class Simulation:
             if not every:  # nothing to resume from: the records are of no use
                 self.records.remove()
             raise
+        finally:
+            self.accumulators.release_scratch()  # the steps' working arrays: not needed to build the result
 
     def _run_steps(self, first: int, every: int, checkpoint, progress: bool) -> None:
         from . import checkpoint as saved

@@ -68,3 +68,56 @@ def test_rebinning_clears_only_the_cells_of_the_last_binning_and_equals_a_fresh_
         np.testing.assert_array_equal(layer, fresh_layer)
         np.testing.assert_array_equal(level, fresh_level)
         assert n_previous == np.count_nonzero(fresh_layer) + np.count_nonzero(fresh_level)
+
+
+@pytest.mark.parametrize("estimator", ["kde", "histogram"])
+def test_the_exposure_kernels_reused_working_arrays_give_what_fresh_ones_give(tmp_path, estimator):
+    """The exposure kernel's working arrays (ExposureScratch) are kept from step to step: what an earlier
+    step left in them (more particles, other cells and tasks) must not reach a later step's fields."""
+    from types import SimpleNamespace
+
+    from plume.kernels import status as st
+    from plume.kernels.interpolate import seabed_depth_many
+
+    scenario = make_scenario(tmp_path, grid={"resolution_m": 50, "extent_m": [-1000, 1000, -1000, 1000],
+                                             "layers_above_bed_m": [0, 1, 2, 5]},
+                             output={"directory": "out", "ssc_estimator": estimator})
+    reused, fresh = Simulation(scenario), Simulation(scenario)
+    seabed = reused.environment.seabed
+    rng = np.random.default_rng(7)
+    for n, spread_m in ((4000, 900.0), (1500, 200.0), (2500, 600.0)):  # the second step has fewer particles
+        x, y = rng.normal(0.0, spread_m, n), rng.normal(0.0, spread_m, n)
+        z = -seabed_depth_many(seabed, x, y) + rng.uniform(0.0, 8.0, n)  # some above the layers
+        status = np.where(rng.random(n) < 0.9, st.ACTIVE, st.DEPOSITED).astype(np.int8)
+        particles = SimpleNamespace(x_m=x, y_m=y, z_m=z, status=status, mass_kg=rng.uniform(0.5, 1.5, n),
+                                    particle_id=np.arange(n, dtype=np.int32), n_released=n)
+        fresh.accumulators.release_scratch()
+        snapshots = []
+        for sim in (reused, fresh):
+            snapshot, cells = np.zeros_like(sim.accumulators._total), np.zeros(sim.accumulators._total.size, np.int64)
+            touched, _ = sim.accumulators.accumulate_step(particles, seabed, 60.0, snapshot, cells)
+            snapshots.append((touched, snapshot))
+        assert snapshots[0][0] == snapshots[1][0] > 0
+        np.testing.assert_array_equal(snapshots[0][1], snapshots[1][1])
+    for name in ("ssc_max_kg_m3", "exceedance_s", "ssc_integral_kg_s_m3", "ssc_max_without_group_kg_m3",
+                 "exceedance_without_group_s", "ssc_integral_without_group_kg_s_m3"):
+        np.testing.assert_array_equal(getattr(reused.accumulators, name), getattr(fresh.accumulators, name))
+    assert reused.accumulators.ssc_max_kg_m3.max() > 0.0
+
+
+def test_the_exposure_kernel_refuses_working_arrays_too_small_for_its_particles(tmp_path, monkeypatch):
+    """A scratch smaller than the particles would be written past its end (numba does not check bounds):
+    the kernel raises instead."""
+    from types import SimpleNamespace
+
+    from plume.kernels.accumulate import exposure_scratch
+
+    sim = Simulation(make_scenario(tmp_path))
+    acc, g = sim.accumulators, sim.grid
+    n = 100
+    small = exposure_scratch(n - 1, g.ny, g.nx, g.n_layers, acc._estimator, float(acc._kde_params[2]))
+    monkeypatch.setattr(acc, "_scratch_for", lambda capacity: small)
+    particles = SimpleNamespace(x_m=np.zeros(n), y_m=np.zeros(n), z_m=np.zeros(n), status=np.zeros(n, np.int8),
+                                mass_kg=np.ones(n), particle_id=np.arange(n, dtype=np.int32), n_released=n)
+    with pytest.raises(ValueError, match="scratch too small"):
+        acc.accumulate_step(particles, sim.environment.seabed, 60.0)

@@ -2,6 +2,7 @@
 the exposure kernel's coloured tiles), so the fields are bit-identical whatever
 the number of threads (a parallel scatter over particles would add in a different order each run)."""
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit, prange
@@ -266,6 +267,54 @@ def smooth_deposit(fields, count, x_min, y_min, resolution, kde_params, out):
 TILE_CELLS = 8
 
 
+@njit(cache=True, inline="always")
+def exposure_tiling(ny, nx, n_layers, estimator, h_max_cells):
+    """The exposure kernel's tiling of an (n_layers, ny, nx) grid: (widest kernel reach in cells, tile side in
+    cells, tiles along y, tiles along x, (tile, layer) tasks, the most cells a task's kernels can touch). A tile
+    is at least twice the widest kernel's reach on a side, with one cell of margin over that reach, so that
+    round-off in a bandwidth at h_max cannot reach past it."""
+    reach_max = kernel_reach_cells(h_max_cells, 1.0) + 1 if estimator == KDE else 0
+    side = max(TILE_CELLS, 2 * reach_max)
+    tiles_y = (ny + side - 1) // side
+    tiles_x = (nx + side - 1) // side
+    reached = side + 2 * reach_max
+    return reach_max, side, tiles_y, tiles_x, tiles_y * tiles_x * n_layers, min(reached, ny) * min(reached, nx)
+
+
+class ExposureScratch(NamedTuple):
+    """The exposure kernel's working arrays, made once and reused every step (`capacity` particles; the
+    touched-cell lists sized by exposure_tiling). Made afresh on every call they cost more than the work
+    in them: this machine's kernel maps each new page of a large array on first touch (about 4.5 us a
+    page), and a 1e6-particle step's 22 MB of fresh arrays took 40 ms of the kernel's 120 (2026-12-07).
+    Only the pages a run uses become resident."""
+
+    layer: np.ndarray  # int32 (capacity,): each particle's near-bed layer, -1 if none
+    cell_i: np.ndarray  # int32 (capacity,): its cell
+    cell_j: np.ndarray  # int32 (capacity,)
+    near: np.ndarray  # int32 (capacity,): the near-bed particles' indices, in particle order
+    bandwidth_m: np.ndarray  # float64 (capacity,): each near-bed particle's kernel bandwidth
+    task_of: np.ndarray  # int32 (capacity,): each near-bed particle's (tile, layer) task
+    member_x: np.ndarray  # float64 (capacity,): the near-bed particles' values in task order
+    member_y: np.ndarray  # float64 (capacity,)
+    member_h: np.ndarray  # float64 (capacity,)
+    member_mass: np.ndarray  # float64 (capacity,)
+    member_i: np.ndarray  # int32 (capacity,): the histogram estimator's cells, in task order
+    member_j: np.ndarray  # int32 (capacity,)
+    member_group: np.ndarray  # int32 (capacity,)
+    touched: np.ndarray  # int64 (tasks x cells a task can touch): each task's touched cells
+
+
+def exposure_scratch(capacity, ny, nx, n_layers, estimator, h_max_cells) -> ExposureScratch:
+    """Working arrays for the exposure kernel, for up to `capacity` particles (np.empty: no page is
+    resident before a step writes it)."""
+    *_, n_tasks, task_cells = exposure_tiling(ny, nx, n_layers, estimator, h_max_cells)
+    ints = [np.empty(capacity, dtype=np.int32) for _ in range(4)]
+    floats = [np.empty(capacity) for _ in range(6)]
+    return ExposureScratch(*ints, floats[0], np.empty(capacity, dtype=np.int32), *floats[1:5],
+                           np.empty(capacity, dtype=np.int32), np.empty(capacity, dtype=np.int32),
+                           np.empty(capacity, dtype=np.int32), np.empty(n_tasks * task_cells, dtype=np.int64))
+
+
 @njit(cache=True)
 def _balanced_slots(work, tasks, n_slots, slot_first, slot_tasks):
     """Longest processing time first (Graham 1969): the tasks (indices into work), the busiest first,
@@ -300,7 +349,7 @@ def accumulate_exposure_sparse(
     x, y, z, status, mass_kg, particle_id, n_released, seabed, x_min, y_min, resolution, layer_bounds_m,
     inv_volume_m3, thresholds_kg_m3, dt, total, by_group, ssc_max_kg_m3, exceedance_s, ssc_integral,
     ssc_max_without_kg_m3, exceedance_without_s, ssc_integral_without, estimator, kde_params, pilot, pilot_touched,
-    snapshot, snapshot_cells, histogram, histogram_cells, n_slots,
+    snapshot, snapshot_cells, histogram, histogram_cells, scratch, n_slots,
 ):
     """One model step of near-bed exposure, in O(particles): estimate the near-bed SSC of the suspended
     particles (total and per group, particle_group) into the scratch arrays total (layer, y, x) and
@@ -324,16 +373,20 @@ def accumulate_exposure_sparse(
     conserved over a sloping bed) of the adaptive bandwidth kde_bandwidth_m from the particle count of
     its cell (a first histogram pass into `pilot`); kde_params = (target count, h_min cells, h_max cells).
     ssc_max_without (group, layer, y, x), exceedance_without (group, threshold, layer, y, x),
-    ssc_integral_without (group, layer, y, x). n_slots: the number of threads the tasks are shared
+    ssc_integral_without (group, layer, y, x). scratch: the working arrays (exposure_scratch, for at least
+    n_released particles, of this grid and estimator). n_slots: the number of threads the tasks are shared
     among (numba.get_num_threads(); given, since a kernel that calls it cannot be cached).
     Returns (the number of cells touched, the number of histogram cells written)."""
     n_layers, ny, nx = total.shape
     n_groups = by_group.shape[0]
     target, h_min, h_max = kde_params[0], kde_params[1], kde_params[2]
+    reach_max, side, tiles_y, tiles_x, n_tasks, task_cells = exposure_tiling(ny, nx, n_layers, estimator, h_max)
+    if scratch.layer.size < n_released or scratch.touched.size < n_tasks * task_cells:
+        raise ValueError("accumulate_exposure_sparse: scratch too small for these particles or this grid")
     # each particle's near-bed layer (-1: suspended above the layers, or not suspended) and cell
-    layer = np.empty(n_released, dtype=np.int32)
-    ci = np.zeros(n_released, dtype=np.int32)
-    cj = np.zeros(n_released, dtype=np.int32)
+    layer = scratch.layer
+    ci = scratch.cell_i
+    cj = scratch.cell_j
     for p in prange(n_released):
         layer[p] = -1
         if status[p] != st.ACTIVE:
@@ -345,7 +398,7 @@ def accumulate_exposure_sparse(
             cj[p] = cell_index(y[p], y_min, resolution, ny)
     # the near-bed particles, in particle order (the passes below run over them only), and the pilot: each
     # cell's suspended mass, to count the particles around each one, and the histogram (serial: a scatter)
-    near = np.empty(n_released, dtype=np.int32)
+    near = scratch.near
     n_near = 0
     n_pilot = 0
     keep_histogram = histogram.shape[0] > 0
@@ -361,7 +414,7 @@ def accumulate_exposure_sparse(
                 pilot_touched[n_pilot] = (k * ny + cj[p]) * nx + ci[p]
                 n_pilot += 1
             pilot[k, cj[p], ci[p]] += mass_kg[p]
-    bandwidth = np.zeros(n_near)
+    bandwidth = scratch.bandwidth_m
     if estimator == KDE:
         for q in prange(n_near):
             p = near[q]
@@ -378,17 +431,11 @@ def accumulate_exposure_sparse(
             histogram_cells[n_histogram] = flat
             n_histogram += 1
         pilot[k, j, i] = 0.0
-    # tiles at least twice the widest kernel's reach on a side (one cell of margin over the widest reach, so
-    # that round-off in a bandwidth at h_max cannot reach past it), and each (tile, layer) task's particles
-    # in particle order (a counting sort); a task's work is its particles' kernel cells
-    reach_max = kernel_reach_cells(h_max, 1.0) + 1 if estimator == KDE else 0
-    side = max(TILE_CELLS, 2 * reach_max)
-    tiles_y = (ny + side - 1) // side
-    tiles_x = (nx + side - 1) // side
-    n_tasks = tiles_y * tiles_x * n_layers
+    # each (tile, layer) task's particles in particle order (a counting sort; exposure_tiling); a task's work
+    # is its particles' kernel cells
     first = np.zeros(n_tasks + 1, dtype=np.int64)
     work = np.zeros(n_tasks)
-    task_of = np.empty(n_near, dtype=np.int64)
+    task_of = scratch.task_of
     for q in range(n_near):
         p = near[q]
         task = ((cj[p] // side) * tiles_x + ci[p] // side) * n_layers + layer[p]
@@ -405,15 +452,13 @@ def accumulate_exposure_sparse(
     # them in sequence instead of gathering from the whole particle arrays (a cache miss per array and particle)
     # (with the near-bed list above and the inlined helpers, 30 % faster on the default run's 24 h state on 2
     # threads, the same bits)
-    n_members = first[n_tasks]
-    n_kde = n_members if estimator == KDE else 0
-    member_x = np.empty(n_kde)
-    member_y = np.empty(n_kde)
-    member_h = np.empty(n_kde)
-    member_ci = np.empty(n_members - n_kde, dtype=np.int32)
-    member_cj = np.empty(n_members - n_kde, dtype=np.int32)
-    member_mass = np.empty(n_members)
-    member_group = np.empty(n_members, dtype=np.int64)
+    member_x = scratch.member_x
+    member_y = scratch.member_y
+    member_h = scratch.member_h
+    member_ci = scratch.member_i
+    member_cj = scratch.member_j
+    member_mass = scratch.member_mass
+    member_group = scratch.member_group
     filled = first[:n_tasks].copy()
     for q in range(n_near):
         p = near[q]
@@ -430,9 +475,7 @@ def accumulate_exposure_sparse(
         member_group[m] = particle_group(particle_id[p], n_groups)
         filled[task] += 1
     # the cells each task's particles touch first: a tile's kernels stay within its reach of the tile
-    reached = side + 2 * reach_max
-    task_cells = min(reached, ny) * min(reached, nx)
-    touched = np.empty(n_tasks * task_cells, dtype=np.int64)
+    touched = scratch.touched
     n_touched = np.zeros(n_tasks, dtype=np.int64)
     slot_first = np.zeros(n_slots + 1, dtype=np.int64)
     slot_tasks = np.empty(n_tasks, dtype=np.int64)
