@@ -58,7 +58,7 @@ def bed_shear_stress_field(currents, seabed, clock, stage, bed, x_centres, y_cen
     Currents with one horizontal node (synthetic currents, an ADCP profile) give the same flow
     at the reference height above the bed everywhere, so tau is evaluated once and filled in.
     One call site of the inlined velocity lookup serves both cases (each inlined copy costs
-    seconds of compilation: the README's cold-start section).
+    seconds of compilation: docs/performance.md, "Cold start").
     """
     ny, nx = out.shape
     uniform = currents.u_m_s.shape[2] == 1 and currents.u_m_s.shape[3] == 1

@@ -100,7 +100,7 @@ def gridded_velocity(currents, time_index, time_fraction, x, y, z):
     bilinearly for u, v and w together; planes of zero weight (a single level, a single
     time) are skipped. Written as one loop rather than nested helper calls so that the
     inlined step holds one copy of it, not dozens: numba's compile time grows with every
-    inlined copy (see the README's cold-start section).
+    inlined copy (see docs/performance.md, "Cold start").
     """
     nt, nz, ny, nx = currents.u_m_s.shape
     i, fx = regular_index(x, currents.x0_m, currents.dx_m, nx)
