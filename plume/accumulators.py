@@ -18,8 +18,8 @@ import numpy as np
 
 from .analysis.fields import area_at_or_above
 from .grids import OutputGrid
-from .kernels.accumulate import (HISTOGRAM, KDE, accumulate_exposure_sparse, book_group_deposits, exposure_scratch,
-                                 smooth_deposit)
+from .kernels.accumulate import (HISTOGRAM, KDE, accumulate_exposure_sparse, book_group_deposits, column_maxima,
+                                 deposit_and_without_group, exposure_scratch, smooth_deposit)
 
 
 # The adaptive kernel estimator of near-bed SSC (output.ssc_estimator: kde; docs/outputs.md): a
@@ -53,6 +53,18 @@ def groups_innermost(shape: tuple, dtype) -> np.ndarray:
     storage_order = tuple(range(inner, len(shape))) + tuple(range(inner))
     storage = np.zeros(tuple(shape[a] for a in storage_order), dtype=dtype)
     return storage.transpose(np.argsort(storage_order))
+
+
+def longest_by_group(exceedance_s: np.ndarray) -> np.ndarray:
+    """(group, threshold): the largest value over the cells of a groups-innermost field (group, threshold,
+    layer, y, x), read in its storage order (column_maxima)."""
+    n_g, n_thr = exceedance_s.shape[:2]
+    storage = exceedance_s.transpose(2, 3, 4, 0, 1)
+    if not storage.flags.c_contiguous:  # not laid out by groups_innermost
+        return exceedance_s.reshape(n_g, n_thr, -1).max(axis=2)
+    out = np.empty(n_g * n_thr, dtype=exceedance_s.dtype)
+    column_maxima(storage.reshape(-1, n_g * n_thr), out)
+    return out.reshape(n_g, n_thr)
 
 
 @dataclass
@@ -129,16 +141,19 @@ class Accumulators:
         self._no_snapshot = np.zeros((0, 1, 1))
         self._no_cells = np.zeros(0, dtype=np.int64)
         self._scratch = None  # the exposure kernel's working arrays, made on the first step (exposure_scratch)
+        self._record_scratch = None  # the records' deposit arrays (record), made on the first record
 
     def __getstate__(self):  # a checkpoint names the record file; the simulation attaches it again
         state = dict(self.__dict__)
         state["records"] = None
         state["_scratch"] = None  # working arrays: made again on the next step
+        state["_record_scratch"] = None
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
         self.__dict__.setdefault("_scratch", None)
+        self.__dict__.setdefault("_record_scratch", None)
         if "deposit_count" not in state:  # a checkpoint from before the deposit estimator: the histogram
             self.deposit_estimator = "histogram"
             self.deposit_count = np.zeros(self.deposit_group_kg.shape[-2:])
@@ -222,8 +237,9 @@ class Accumulators:
         return self._scratch
 
     def release_scratch(self) -> None:
-        """Free the exposure kernel's working arrays (after the last step; made again if a step follows)."""
+        """Free the working arrays of the steps and records (after the last step; made again if needed)."""
         self._scratch = None
+        self._record_scratch = None
 
     def book_group_deposits(self, particles) -> None:
         """This step's deposits by particle group (call before the deposit books them as done)."""
@@ -233,21 +249,25 @@ class Accumulators:
                             p.n_released, g.x_min_m, g.y_min_m, g.resolution_m, self.deposit_group_kg,
                             self.deposit_count)
 
-    def estimate_deposit(self, fields, net_deposit_kg):
+    def estimate_deposit(self, fields, net_deposit_kg, out=None):
         """The deposit estimator (output.deposit_estimator) on deposit fields (..., y, x) binned where the
         particles landed: kde spreads each cell's value with the adaptive kernel of the near-bed SSC
         (kernels.accumulate.smooth_deposit), its bandwidth from the particles deposited in the cell, net of
         erosion (the gross count times the share of the cell's mass still on the bed); histogram returns
         them as they are. net_deposit_kg (y, x): the deposit on the bed now. Linear in the fields, so the
         deposit and its delete-a-group estimates are smoothed alike and the estimates still average to the
-        deposit."""
+        deposit. `out` (float64, the fields' size): where to write the estimate (else a new array)."""
         if self.deposit_estimator != "kde":
             return fields
         g = self.grid
         gross_kg = self.deposit_group_kg.sum(axis=(0, 1, 2))
         count = np.where(gross_kg > 0, self.deposit_count * net_deposit_kg / np.where(gross_kg > 0, gross_kg, 1.0), 0.0)
         flat = np.ascontiguousarray(fields, dtype=np.float64).reshape(-1, g.ny, g.nx)
-        out = np.zeros_like(flat)
+        if out is None:
+            out = np.zeros_like(flat)
+        else:
+            out = out.reshape(flat.shape)
+            out.fill(0.0)
         smooth_deposit(flat, count, g.x_min_m, g.y_min_m, g.resolution_m, self._kde_params, out)
         return out.reshape(fields.shape)
 
@@ -264,12 +284,18 @@ class Accumulators:
         The group deposits are gross (booked as particles land); erosion takes from every group in
         proportion to its share of the pool, so the estimates without group g are each pool's net deposit
         times the share of the other groups, times G / (G - 1), and their mean is the deposit itself."""
-        n_g = self.deposit_group_kg.shape[0]
-        net = self.kept_axes(pools_kg)
-        gross = self.deposit_group_kg.sum(axis=0)
-        others = np.where(gross > 0, (gross - self.deposit_group_kg) / np.where(gross > 0, gross, 1.0),
-                          (n_g - 1.0) / n_g)
-        return net * others * (n_g / (n_g - 1.0)) / self.grid.cell_area_m2
+        return self.deposit_and_without_group(pools_kg)[1:]
+
+    def deposit_and_without_group(self, pools_kg, out=None) -> np.ndarray:
+        """(1 + group, source, class, y, x) kg m-2: [0] the deposit (pools_kg: source, class, y, x; kg) on the
+        kept source and class axes, [1:] deposit_without_group, in one pass (kernels.accumulate); into `out`
+        when given."""
+        group_kg = self.deposit_group_kg
+        net = np.ascontiguousarray(self.kept_axes(pools_kg), dtype=np.float64)
+        if out is None:
+            out = np.empty((group_kg.shape[0] + 1,) + net.shape)
+        deposit_and_without_group(net, group_kg, group_kg.sum(axis=0), float(self.grid.cell_area_m2), out)
+        return out
 
     def record(self, k: int, layer_kg, level_kg, pools_kg, bed_shear_stress_pa, ssc_near_bed=None):
         """Write output time k's record from this snapshot's binned mass, the deposit's pools (source,
@@ -283,20 +309,25 @@ class Accumulators:
         out.write("ssc_peak", k, self.ssc_max_kg_m3.max(axis=0))  # the step-resolved peak so far (ssc_area)
         if self.n_levels:
             out.write("ssc_midwater", k, ssc_levels)
-        # the deposit and its delete-a-group estimates through the deposit estimator, in one pass
-        without = self.deposit_without_group(pools_kg)  # (group, source, class, y, x) kg m-2
-        binned = np.concatenate([(self.kept_axes(pools_kg) / g.cell_area_m2)[None], without])
-        estimated = self.estimate_deposit(binned, pools_kg.sum(axis=(0, 1)))
+        # the deposit and its delete-a-group estimates through the deposit estimator, in one pass, in two
+        # arrays kept from record to record (made afresh, their pages cost more than the work: 20 ms a record)
+        if self._record_scratch is None:
+            shape = (self.deposit_group_kg.shape[0] + 1,) + self.deposit_group_kg.shape[1:]
+            self._record_scratch = np.empty(shape), np.empty(shape)
+        binned, smoothed = self._record_scratch
+        self.deposit_and_without_group(pools_kg, binned)  # (1 + group, source, class, y, x) kg m-2
+        estimated = self.estimate_deposit(binned, pools_kg.sum(axis=(0, 1)), smoothed)
         pools_kg_m2, without = estimated[0], estimated[1:]
         deposit_kg_m2 = pools_kg_m2.sum(axis=(0, 1)).astype(np.float32)
         out.write("deposit_mass", k, deposit_kg_m2)
         self.deposit_area_m2[k] = area_at_or_above(deposit_kg_m2 / np.float32(self.deposit_dry_density_kg_m3),
                                                    self.deposit_thresholds_m, g.cell_area_m2)
-        self.deposit_without_group_kg_m2[...] = without.sum(axis=(1, 2))
+        # summed in float64 straight into the float32 fields (no temporary)
+        np.sum(without, axis=(1, 2), dtype=np.float64, out=self.deposit_without_group_kg_m2)
         if self.deposit_by_class_without_group_kg_m2 is not None:
-            self.deposit_by_class_without_group_kg_m2[...] = without.sum(axis=1)
+            np.sum(without, axis=1, dtype=np.float64, out=self.deposit_by_class_without_group_kg_m2)
         if self.deposit_by_source_without_group_kg_m2 is not None:
-            self.deposit_by_source_without_group_kg_m2[...] = without.sum(axis=2)
+            np.sum(without, axis=2, dtype=np.float64, out=self.deposit_by_source_without_group_kg_m2)
         if self.n_classes_kept:
             out.write("deposit_mass_by_class", k, pools_kg_m2.sum(axis=0))
         if self.n_sources_kept > 1:
@@ -305,7 +336,7 @@ class Accumulators:
         if self.exceedance_s.size:
             self.longest_exceedance_s[k] = self.exceedance_s.reshape(self.exceedance_s.shape[0], -1).max(axis=1)
             e = self.exceedance_without_group_s
-            self.longest_exceedance_without_group_s[k] = e.reshape(e.shape[0], e.shape[1], -1).max(axis=2)
+            self.longest_exceedance_without_group_s[k] = longest_by_group(e)
 
     def record_mean(self, m: int, deposit_kg) -> None:
         """Write averaging interval m's record at its end: the mean near-bed SSC over the interval (from

@@ -120,3 +120,30 @@ def test_per_class_per_source_and_exposure_uncertainties_come_from_the_group_fie
     for name in ("ssc_exposure_max_kg_s_m3", "deposited_fraction_west", "deposit_area_0.0005mm_m2_east",
                  "deposited_fraction_within_20m_sand"):
         assert np.isfinite(rows[name].uncertainty) and rows[name].uncertainty > 0, name
+
+
+def test_the_deposit_and_its_estimates_without_each_group_match_their_formula_bit_for_bit(tmp_path):
+    """The record's one-pass kernel (deposit_and_without_group) gives exactly the numpy formula: the net
+    deposit times the other groups' share of the gross deposit, times G / (G - 1), per cell area; where
+    nothing landed the share is (G - 1) / G. Erosion makes the net differ from the gross."""
+    from plume.accumulators import groups_innermost, longest_by_group
+
+    sim = Simulation(make_scenario(tmp_path, output={"directory": "out", "per_class": True}))
+    acc, g = sim.accumulators, sim.grid
+    rng = np.random.default_rng(3)
+    group_kg = rng.uniform(0.0, 2.0, acc.deposit_group_kg.shape) * (rng.random(acc.deposit_group_kg.shape) < 0.3)
+    acc.deposit_group_kg[...] = group_kg
+    shape = sim.deposit.by_pool_kg().shape  # (source, class, y, x)
+    pools_kg = rng.uniform(0.0, 1.0, shape) * (rng.random(shape) < 0.5)
+    n_g = group_kg.shape[0]
+    net = acc.kept_axes(pools_kg)
+    gross = group_kg.sum(axis=0)
+    others = np.where(gross > 0, (gross - group_kg) / np.where(gross > 0, gross, 1.0), (n_g - 1.0) / n_g)
+    expected = np.concatenate([(net / g.cell_area_m2)[None], net * others * (n_g / (n_g - 1.0)) / g.cell_area_m2])
+    assert np.any(gross == 0) and np.any(gross > 0)
+    np.testing.assert_array_equal(acc.deposit_and_without_group(pools_kg), expected)
+    np.testing.assert_array_equal(acc.deposit_without_group(pools_kg), expected[1:])
+    # the longest time above a threshold of each group's estimate: the maximum over the cells
+    exceedance = groups_innermost((n_g, 2, 3, g.ny, g.nx), np.float32)
+    exceedance[...] = rng.uniform(0.0, 3600.0, exceedance.shape)
+    np.testing.assert_array_equal(longest_by_group(exceedance), exceedance.reshape(n_g, 2, -1).max(axis=2))

@@ -257,6 +257,45 @@ def smooth_deposit(fields, count, x_min, y_min, resolution, kde_params, out):
                         out[f, j0 + jj, i0 + ii] += vy * wx[ii]
 
 
+@njit(cache=True)
+def deposit_and_without_group(net_kg, group_kg, gross_kg, cell_area_m2, out):
+    """The deposit and its delete-a-group estimates (kg m-2) in one pass, into out (1 + group, source, class,
+    y, x): out[0] = net / area; out[1 + g] = net x (the other groups' share of the gross deposit) x G / (G - 1)
+    / area, the share (G - 1) / G where nothing landed. net_kg (source, class, y, x): the deposit on the bed;
+    group_kg (group, source, class, y, x): each group's gross deposit; gross_kg: its sum over the groups.
+    The same operations in the same order as the numpy expression it replaces, without its full-grid
+    temporaries (27 ms and tens of MB at every record of the default scenario)."""
+    n_groups, n_sources, n_classes, ny, nx = group_kg.shape
+    scale = n_groups / (n_groups - 1.0)
+    empty_share = (n_groups - 1.0) / n_groups
+    for s in range(n_sources):
+        for c in range(n_classes):
+            for j in range(ny):
+                for i in range(nx):
+                    out[0, s, c, j, i] = net_kg[s, c, j, i] / cell_area_m2
+    for g in range(n_groups):
+        for s in range(n_sources):
+            for c in range(n_classes):
+                for j in range(ny):
+                    for i in range(nx):
+                        gross = gross_kg[s, c, j, i]
+                        share = (gross - group_kg[g, s, c, j, i]) / gross if gross > 0 else empty_share
+                        out[1 + g, s, c, j, i] = net_kg[s, c, j, i] * share * scale / cell_area_m2
+
+
+@njit(cache=True)
+def column_maxima(values, out):
+    """out[k] = the largest of values[:, k] (values: rows, k; C order): a reduction over the rows in memory
+    order. numpy's max over the cells of a groups-innermost field took 24 ms a record (the default
+    scenario), adding 16 values at a time."""
+    for k in range(values.shape[1]):
+        out[k] = values[0, k]
+    for r in range(1, values.shape[0]):
+        for k in range(values.shape[1]):
+            if values[r, k] > out[k]:
+                out[k] = values[r, k]
+
+
 # The exposure kernel splits the grid into square tiles, TILE_CELLS or more on a side and at least twice a
 # kernel's reach, and adds each particle's kernel in the pass of its centre's tile. Tiles are coloured by
 # the parity of their row and column; the four colours run one after another. Within a colour, every
