@@ -410,7 +410,7 @@ class Simulation:
                 self.records.remove()
             raise
         finally:
-            self.accumulators.release_scratch()  # the steps' working arrays: not needed to build the result
+            self.accumulators.release_scratch()  # the steps' and records' working arrays: not needed after
 
     def _run_steps(self, first: int, every: int, checkpoint, progress: bool) -> None:
         from . import checkpoint as saved

@@ -323,9 +323,9 @@ def exposure_tiling(ny, nx, n_layers, estimator, h_max_cells):
 class ExposureScratch(NamedTuple):
     """The exposure kernel's working arrays, made once and reused every step (`capacity` particles; the
     touched-cell lists sized by exposure_tiling). Made afresh on every call they cost more than the work
-    in them: this machine's kernel maps each new page of a large array on first touch (about 4.5 us a
-    page), and a 1e6-particle step's 22 MB of fresh arrays took 40 ms of the kernel's 120 (2026-12-07).
-    Only the pages a run uses become resident."""
+    in them: the operating system maps each new page of a large array when it is first written (about
+    4.5 us a page on the project's machine), and a 1e6-particle step's 22 MB of fresh arrays took 30-40 ms
+    of this kernel's 100-120 (2026-12-07; docs/performance.md). Only the pages a run uses become resident."""
 
     layer: np.ndarray  # int32 (capacity,): each particle's near-bed layer, -1 if none
     cell_i: np.ndarray  # int32 (capacity,): its cell
@@ -347,11 +347,17 @@ def exposure_scratch(capacity, ny, nx, n_layers, estimator, h_max_cells) -> Expo
     """Working arrays for the exposure kernel, for up to `capacity` particles (np.empty: no page is
     resident before a step writes it)."""
     *_, n_tasks, task_cells = exposure_tiling(ny, nx, n_layers, estimator, h_max_cells)
-    ints = [np.empty(capacity, dtype=np.int32) for _ in range(4)]
-    floats = [np.empty(capacity) for _ in range(6)]
-    return ExposureScratch(*ints, floats[0], np.empty(capacity, dtype=np.int32), *floats[1:5],
-                           np.empty(capacity, dtype=np.int32), np.empty(capacity, dtype=np.int32),
-                           np.empty(capacity, dtype=np.int32), np.empty(n_tasks * task_cells, dtype=np.int64))
+
+    def ints():
+        return np.empty(capacity, dtype=np.int32)
+
+    def floats():
+        return np.empty(capacity)
+
+    return ExposureScratch(
+        layer=ints(), cell_i=ints(), cell_j=ints(), near=ints(), bandwidth_m=floats(), task_of=ints(),
+        member_x=floats(), member_y=floats(), member_h=floats(), member_mass=floats(), member_i=ints(),
+        member_j=ints(), member_group=ints(), touched=np.empty(n_tasks * task_cells, dtype=np.int64))
 
 
 @njit(cache=True)
