@@ -167,7 +167,8 @@ class Simulation:
     def compile(self, announce=None) -> None:
         """Compile (or load from numba's cache) the particle step, on no particles, changing no state.
 
-        If that takes more than a second (numba is really compiling, the first run of a process set, not
+        When numba's cache holds nothing of the step (the first run after installing, or after a kernel
+        source changed), or the call takes more than a second (numba is compiling a new set of processes, not
         loading its cache), `announce` (a function of no arguments) is called once, and a helper process
         compiles the other kernels meanwhile (plume.compilation), on another core, into the cache that
         this process loads them from when the run first calls them. Nothing else is called here: a full
@@ -176,6 +177,7 @@ class Simulation:
         import threading
 
         from .compilation import compile_beside
+        from .kernels.cache import holds_compiled
 
         helper = []
 
@@ -186,7 +188,9 @@ class Simulation:
             if process is not None:
                 helper.append(process)
 
-        timer = threading.Timer(COMPILE_NOTICE_AFTER_S, compiling)
+        # with nothing of the step in numba's cache (a first run after installing) it will compile: say so and
+        # start the helper at once; otherwise a load takes about a second, so a compile shows as a longer wait
+        timer = threading.Timer(0.0 if not holds_compiled(step_particles) else COMPILE_NOTICE_AFTER_S, compiling)
         timer.daemon = True
         p = self.particles
         released = p.n_released

@@ -391,8 +391,8 @@ def _balanced_slots(work, tasks, n_slots, slot_first, slot_tasks):
 
 @njit(cache=True, parallel=True)
 def accumulate_exposure_sparse(
-    x, y, z, status, mass_kg, particle_id, n_released, seabed, x_min, y_min, resolution, layer_bounds_m,
-    inv_volume_m3, thresholds_kg_m3, dt, total, by_group, ssc_max_kg_m3, exceedance_s, ssc_integral,
+    x, y, z, status, mass_kg, particle_id, n_released, seabed, shallowest_bed_m, x_min, y_min, resolution,
+    layer_bounds_m, inv_volume_m3, thresholds_kg_m3, dt, total, by_group, ssc_max_kg_m3, exceedance_s, ssc_integral,
     ssc_max_without_kg_m3, exceedance_without_s, ssc_integral_without, estimator, kde_params, pilot, pilot_touched,
     snapshot, snapshot_cells, histogram, histogram_cells, scratch, n_slots,
 ):
@@ -421,6 +421,9 @@ def accumulate_exposure_sparse(
     ssc_integral_without (group, layer, y, x). scratch: the working arrays (exposure_scratch, for at least
     n_released particles, of this grid and estimator). n_slots: the number of threads the tasks are shared
     among (numba.get_num_threads(); given, since a kernel that calls it cannot be cached).
+    shallowest_bed_m: the least depth of seabed.depth_m (m): a particle higher than the layers above it is
+    above them everywhere, and its bed depth is not looked up (a third or more of a run's particles are the
+    midwater discharge's).
     Returns (the number of cells touched, the number of histogram cells written)."""
     n_layers, ny, nx = total.shape
     n_groups = by_group.shape[0]
@@ -435,6 +438,9 @@ def accumulate_exposure_sparse(
     for p in prange(n_released):
         layer[p] = -1
         if status[p] != st.ACTIVE:
+            continue
+        # bilinear depths are never shallower than the shallowest node; 1 m covers their round-off
+        if z[p] + shallowest_bed_m >= layer_bounds_m[n_layers] + 1.0:
             continue
         height = z[p] + seabed_depth(seabed, x[p], y[p])
         if layer_bounds_m[0] <= height < layer_bounds_m[n_layers]:

@@ -51,24 +51,31 @@ def bed_shear_stress(currents, seabed, clock, stage, bed, x, y):
         currents, seabed, clock, stage, bed, x, y)
 
 
-@njit(cache=True, parallel=True)
 def bed_shear_stress_field(currents, seabed, clock, stage, bed, x_centres, y_centres, out):
     """tau (Pa) at every cell centre of the output grid: out is (ny, nx).
 
-    Currents with one horizontal node (synthetic currents, an ADCP profile) give the same flow
-    at the reference height above the bed everywhere, so tau is evaluated once and filled in.
-    One call site of the inlined velocity lookup serves both cases (each inlined copy costs
-    seconds of compilation: docs/performance.md, "Cold start").
+    Currents with one horizontal node (synthetic currents, an ADCP profile) give the same flow at the
+    reference height above the bed everywhere, so tau is evaluated once and filled in, by a serial
+    kernel of its own: each kernel inlines the whole velocity lookup, and the parallel one takes 6 s to
+    compile against 4 (2026-12-08, docs/performance.md, "Cold start"), which a first run of such
+    currents no longer pays.
     """
+    if currents.u_m_s.shape[2] == 1 and currents.u_m_s.shape[3] == 1:
+        _uniform_bed_shear_stress(currents, seabed, clock, stage, bed, x_centres[0], y_centres[0], out)
+    else:
+        _gridded_bed_shear_stress(currents, seabed, clock, stage, bed, x_centres, y_centres, out)
+
+
+@njit(cache=True)
+def _uniform_bed_shear_stress(currents, seabed, clock, stage, bed, x, y, out):
+    """out[:, :] = tau at (x, y): the flow of currents with one horizontal node."""
+    out[:, :] = bed_shear_stress(currents, seabed, clock, stage, bed, x, y)
+
+
+@njit(cache=True, parallel=True)
+def _gridded_bed_shear_stress(currents, seabed, clock, stage, bed, x_centres, y_centres, out):
+    """tau (Pa) at every cell centre (out is (ny, nx)), in parallel over rows."""
     ny, nx = out.shape
-    uniform = currents.u_m_s.shape[2] == 1 and currents.u_m_s.shape[3] == 1
-    rows = 1 if uniform else ny
-    columns = 1 if uniform else nx
-    for j in prange(rows):
-        for i in range(columns):
+    for j in prange(ny):
+        for i in range(nx):
             out[j, i] = bed_shear_stress(currents, seabed, clock, stage, bed, x_centres[i], y_centres[j])
-    if uniform:
-        tau = out[0, 0]
-        for j in range(ny):
-            for i in range(nx):
-                out[j, i] = tau

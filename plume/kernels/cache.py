@@ -97,3 +97,13 @@ def install() -> bool:
         KernelSourcesLocator.fallbacks = tuple(classes)
         classes.insert(0, KernelSourcesLocator)
     return True
+
+
+def holds_compiled(dispatcher) -> bool:
+    """Whether numba's on-disk cache holds any compiled version of `dispatcher` for its present sources: False
+    on a fresh install or after a kernel source changed (its first call compiles), True when it holds one (for
+    these argument types or others) or when this numba's cache cannot be read this way."""
+    try:
+        return bool(dispatcher._cache._cache_file._load_index())
+    except Exception:  # noqa: BLE001 (numba's private cache API: where it differs, say nothing is known)
+        return True
