@@ -1,10 +1,11 @@
-"""Convergence of the threshold areas with the particle count (N, 2N, 4N, 8N) and with the grid cell.
+"""Convergence of the threshold areas with the particle count (N, 2N, 4N, 8N), the grid cell and the time step.
 
     python benchmarks/convergence.py                                   # default.yaml and narrow_slow.yaml
     python benchmarks/convergence.py configs/default.yaml --base 25000 \\
         --set time.duration_h=12 --set sources[0].stop_h=12 --set sources[1].stop_h=12
     python benchmarks/convergence.py configs/collectors/wide_fast.yaml --counts 240000 960000
     python benchmarks/convergence.py configs/default.yaml --resolutions 100 50 25   # grid cell (m)
+    python benchmarks/convergence.py configs/default.yaml --steps 120 60 30         # model time step (s)
 
 For each config and particle count it runs the scenario (no files written) and prints every threshold
 area (deposit and near-bed SSC) with its standard error from the particle groups (docs/outputs.md),
@@ -83,11 +84,15 @@ def main() -> None:
                         help="these particle counts instead of N, 2N, 4N, 8N")
     parser.add_argument("--resolutions", type=float, nargs="+", metavar="METRES",
                         help="vary the grid cell (m) at each config's own particle count instead")
+    parser.add_argument("--steps", type=float, nargs="+", metavar="SECONDS",
+                        help="vary the model time step (s; each must divide output_every_s) at each config's own "
+                             "particle count instead")
     args = parser.parse_args()
     configs = {c: args.settings or [] for c in args.configs} if args.configs else \
         {str(HERE.parent / c): s + (args.settings or []) for c, s in DEFAULT_CONFIGS.items()}
     counts = args.counts or [args.base * k for k in (1, 2, 4, 8)]
-    varied = f"grid cells {args.resolutions} m" if args.resolutions else f"N = {counts}"
+    varied = (f"grid cells {args.resolutions} m" if args.resolutions else f"time steps {args.steps} s" if args.steps
+              else f"N = {counts}")
     print(f"plume convergence: {varied}; {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f} at the start")
     for config, settings in configs.items():
@@ -99,6 +104,10 @@ def main() -> None:
         if args.resolutions:  # each cell against the one before it
             head, rows = "grid cell", [f"{r:g} m" for r in args.resolutions]
             runs = [load_scenario(Path(config), settings + [f"grid.resolution_m={r:g}"]) for r in args.resolutions]
+            pairs = [(i - 1, i) for i in range(1, len(rows))]
+        elif args.steps:  # each step against the one before it
+            head, rows = "time step", [f"{dt:g} s" for dt in args.steps]
+            runs = [load_scenario(Path(config), settings + [f"time.step_s={dt:g}"]) for dt in args.steps]
             pairs = [(i - 1, i) for i in range(1, len(rows))]
         else:  # each count against the one a quarter of it
             head, rows = "N", [f"{n:,}" for n in counts]

@@ -62,14 +62,28 @@ def test_seabed_bilinear_reproduces_a_plane():
 
 def test_log_layer_gives_the_law_of_the_wall_ratio():
     z0, top = 0.001, 10.0
+    ln_ratio = empty_current_grid(z0, top).log_layer_log_ratio
+    assert ln_ratio == pytest.approx(np.log(top / z0), rel=1e-15)
     kappa_u_star = 0.1 / np.log(top / z0)  # u(H) = 0.1 m/s
     for h1, h2 in [(0.5, 2.0), (1.0, 8.0), (0.01, 0.1)]:
-        ratio = log_layer_factor(h1, z0, top) / log_layer_factor(h2, z0, top)
+        ratio = log_layer_factor(h1, z0, top, ln_ratio) / log_layer_factor(h2, z0, top, ln_ratio)
         assert ratio == pytest.approx(np.log(h1 / z0) / np.log(h2 / z0), rel=1e-12)
-        assert 0.1 * log_layer_factor(h1, z0, top) == pytest.approx(kappa_u_star * np.log(h1 / z0))
-    assert log_layer_factor(20.0, z0, top) == 1.0
-    assert log_layer_factor(z0 / 2, z0, top) == 0.0
-    assert log_layer_factor(0.5, 0.0, top) == 1.0  # no roughness: no layer
+        assert 0.1 * log_layer_factor(h1, z0, top, ln_ratio) == pytest.approx(kappa_u_star * np.log(h1 / z0))
+    assert log_layer_factor(20.0, z0, top, ln_ratio) == 1.0
+    assert log_layer_factor(z0 / 2, z0, top, ln_ratio) == 0.0
+    assert log_layer_factor(0.5, 0.0, top, 1.0) == 1.0  # no roughness: no layer
+
+
+@njit
+def _log_of_ratio_in_a_kernel(a, b):
+    return np.log(a / b)
+
+
+@pytest.mark.parametrize("z0, top", [(0.002, 10.0), (0.001, 10.0), (0.0005, 37.5), (0.01, 100.0)])
+def test_log_layer_denominator_has_the_kernels_bits(z0, top):
+    """The denominator worked out once in Python is the one the kernel's own np.log gave (the same C library
+    log), so taking it out of the step left every result as it was."""
+    assert empty_current_grid(z0, top).log_layer_log_ratio == _log_of_ratio_in_a_kernel(top, z0)
 
 
 def test_vertical_diffusivity_profile_is_interpolated_with_its_slope():

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .fields import CurrentGrid
+from .fields import CurrentGrid, with_log_layer
 
 
 @dataclass(frozen=True)
@@ -97,12 +97,11 @@ def uniform_flow_from_spec(spec) -> UniformFlow:
 def empty_current_grid(bottom_roughness_m: float = 0.0, log_layer_height_m: float = 0.0) -> CurrentGrid:
     """A one-node zero grid: the synthetic current lives entirely in the uniform part."""
     zeros = np.zeros((1, 1, 1, 1), dtype=np.float32)
-    return CurrentGrid(
+    return with_log_layer(CurrentGrid(
         time_s=np.zeros(1), x0_m=0.0, dx_m=1.0, y0_m=0.0, dy_m=1.0, z_m=np.zeros(1),
         u_m_s=zeros, v_m_s=zeros.copy(), w_m_s=zeros.copy(),
-        bottom_roughness_m=float(bottom_roughness_m or 0.0),
-        log_layer_height_m=float(log_layer_height_m), has_vertical_velocity=False,
-    )
+        bottom_roughness_m=0.0, log_layer_height_m=0.0, has_vertical_velocity=False,
+    ), bottom_roughness_m, log_layer_height_m)
 
 
 def time_index_and_fraction(time_s: np.ndarray, t: float) -> tuple[int, float]:

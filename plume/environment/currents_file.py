@@ -18,7 +18,7 @@ from plume.environment.netcdf import (
     READ_ERRORS, ascending_levels, bilinear, extent_lonlat, fail, find_lonlat, iso_time, lon180, lonlat_window,
     open_netcdf, time_dimension, time_window, to_m_s, utc64,
 )
-from plume.environment.fields import CurrentGrid
+from plume.environment.fields import CurrentGrid, with_log_layer
 
 K = "currents"
 _STD = {"u": "eastward_sea_water_velocity", "v": "northward_sea_water_velocity",
@@ -103,7 +103,7 @@ def reach_to_bed(path, grid: CurrentGrid, deepest_seabed_m: float, extend: str |
              f"deep: the flow at the bed would be taken from {gap_m:,.0f} m above it; give a file that reaches the "
              "bed, or set currents.extend_to_bed: log_layer (or uniform)")
     if extend == "log_layer":
-        return grid._replace(bottom_roughness_m=float(roughness_m), log_layer_height_m=float(gap_m))
+        return with_log_layer(grid, roughness_m, gap_m)
     return grid
 
 

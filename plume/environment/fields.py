@@ -6,6 +6,7 @@ grids in the local x/y frame (metres), so the kernels see one convention.
 """
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -50,6 +51,17 @@ class CurrentGrid(NamedTuple):
     # bed, the midwater flow above `midwater_to_m`, linear between (the clock carries both per stage)
     midwater_from_m: float = 1.0e30
     midwater_to_m: float = 2.0e30
+    # ln(log_layer_height_m / bottom_roughness_m), the log factor's denominator, worked out once instead of at
+    # every RK4 stage of every near-bed particle (set by with_log_layer; unused without a log layer)
+    log_layer_log_ratio: float = 1.0
+
+
+def with_log_layer(grid: CurrentGrid, bottom_roughness_m: float, log_layer_height_m: float) -> CurrentGrid:
+    """`grid` with a log layer of roughness z0 up to height H (z0 = 0: none), its denominator ln(H / z0) with it.
+    math.log is the C library's log, as the kernels' np.log is: the factor keeps its bits."""
+    z0, height = float(bottom_roughness_m or 0.0), float(log_layer_height_m)
+    ratio = math.log(height / z0) if z0 > 0.0 and height > z0 else 1.0
+    return grid._replace(bottom_roughness_m=z0, log_layer_height_m=height, log_layer_log_ratio=ratio)
 
 
 class BedStress(NamedTuple):

@@ -54,7 +54,8 @@ def velocity(currents, seabed, clock, stage, x, y, z):
     u += bed_u[stage] + share * (mid_u[stage] - bed_u[stage])
     v += bed_v[stage] + share * (mid_v[stage] - bed_v[stage])
     if currents.bottom_roughness_m > 0.0:
-        factor = log_layer_factor(height, currents.bottom_roughness_m, currents.log_layer_height_m)
+        factor = log_layer_factor(height, currents.bottom_roughness_m, currents.log_layer_height_m,
+                                  currents.log_layer_log_ratio)
         u *= factor
         v *= factor
     if currents.terrain_following:
