@@ -189,19 +189,24 @@ class Simulation:
                 helper.append(process)
 
         # with nothing of the step in numba's cache (a first run after installing) it will compile: say so and
-        # start the helper at once; otherwise a load takes about a second, so a compile shows as a longer wait
-        timer = threading.Timer(0.0 if not holds_compiled(step_particles) else COMPILE_NOTICE_AFTER_S, compiling)
+        # start the helper at once (a second sooner); otherwise a load takes about a second, so a compile shows
+        # as a longer wait
+        timer = threading.Timer(COMPILE_NOTICE_AFTER_S, compiling)
         timer.daemon = True
         p = self.particles
         released = p.n_released
         p.n_released = 0
-        timer.start()
         try:
+            if holds_compiled(step_particles):
+                timer.start()
+            else:
+                compiling()
             try:
                 self._step_particles(0, self.step_environment(0.0, compute=False))
             finally:
                 timer.cancel()
-                timer.join()
+                if timer.is_alive():
+                    timer.join()
             for process in helper:
                 process.wait()
         finally:

@@ -143,3 +143,40 @@ def test_a_helper_that_cannot_start_leaves_no_file(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     assert compilation.compile_beside(make_scenario(tmp_path / "case")) is None
     assert not list(tmp_path.glob("plume-compile-*"))
+
+
+def test_a_step_with_nothing_in_the_cache_starts_the_helper_before_compiling(monkeypatch, tmp_path):
+    """A first run after installing: numba's cache holds nothing of the step, so the helper starts and the
+    wait is announced at once, before the step is even called."""
+    from plume.kernels import cache
+
+    order = []
+
+    def step(*args):
+        order.append("step")
+
+    started, announced = patched(monkeypatch, step, notice_after_s=5.0)
+    monkeypatch.setattr(cache, "holds_compiled", lambda dispatcher: False)
+    Simulation(make_scenario(tmp_path)).compile(announce=lambda: order.append("announced"))
+    assert order == ["announced", "step"] and len(started) == 1 and started[0].waited
+
+
+def test_holds_compiled_reads_numbas_cache_index(tmp_path, monkeypatch):
+    """False for a cached function before its first compilation, True after it (its index written), True for
+    something that is not a cached dispatcher (cannot tell)."""
+    import importlib
+    import sys
+
+    from plume.kernels.cache import holds_compiled
+
+    (tmp_path / "zz_cached_probe.py").write_text(
+        "from numba import njit\n\n@njit(cache=True)\ndef probe(x):\n    return x + 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module("zz_cached_probe")
+    try:
+        assert not holds_compiled(module.probe)
+        assert module.probe(1) == 2
+        assert holds_compiled(module.probe)
+        assert holds_compiled(lambda: None)
+    finally:
+        sys.modules.pop("zz_cached_probe", None)

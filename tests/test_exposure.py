@@ -121,3 +121,41 @@ def test_the_exposure_kernel_refuses_working_arrays_too_small_for_its_particles(
                                 mass_kg=np.ones(n), particle_id=np.arange(n, dtype=np.int32), n_released=n)
     with pytest.raises(ValueError, match="scratch too small"):
         acc.accumulate_step(particles, sim.environment.seabed, 60.0)
+
+
+@pytest.mark.parametrize("estimator", ["kde", "histogram"])
+def test_particles_skipped_as_above_the_layers_everywhere_change_nothing(tmp_path, monkeypatch, estimator):
+    """The exposure kernel skips the bed-depth lookup of a particle above the near-bed layers even over the
+    shallowest seabed node; over abyssal hills, with particles near the bed, just above the layers and in
+    midwater, the fields are those of a kernel that looks every particle up."""
+    from types import SimpleNamespace
+
+    from plume.kernels import status as st
+    from plume.kernels.interpolate import seabed_depth_many
+
+    scenario = make_scenario(tmp_path, bathymetry={"flat_depth_m": 4000.0, "abyssal_hills": {"seed": 3}},
+                             grid={"resolution_m": 50, "extent_m": [-2000, 2000, -2000, 2000],
+                                   "layers_above_bed_m": [0, 1, 2, 5, 20]},
+                             output={"directory": "out", "ssc_estimator": estimator})
+    skipping, looking = Simulation(scenario), Simulation(scenario)
+    seabed = skipping.environment.seabed
+    assert np.ptp(seabed.depth_m) > 50.0  # hills higher than the layers: the bound matters
+    monkeypatch.setattr(looking.accumulators, "_shallowest_bed_m", lambda seabed: -np.inf)
+    rng = np.random.default_rng(11)
+    n = 6000
+    x, y = rng.uniform(-2100.0, 2100.0, n), rng.uniform(-2100.0, 2100.0, n)
+    height = np.concatenate([rng.uniform(0.0, 40.0, n // 2), rng.uniform(40.0, 3000.0, n - n // 2)])
+    particles = SimpleNamespace(x_m=x, y_m=y, z_m=-seabed_depth_many(seabed, x, y) + height,
+                                status=np.where(rng.random(n) < 0.9, st.ACTIVE, st.DEPOSITED).astype(np.int8),
+                                mass_kg=rng.uniform(0.5, 1.5, n), particle_id=np.arange(n, dtype=np.int32),
+                                n_released=n)
+    snapshots = []
+    for sim in (skipping, looking):
+        snapshot, cells = np.zeros_like(sim.accumulators._total), np.zeros(sim.accumulators._total.size, np.int64)
+        touched, _ = sim.accumulators.accumulate_step(particles, seabed, 60.0, snapshot, cells)
+        snapshots.append((touched, snapshot))
+    assert snapshots[0][0] == snapshots[1][0] > 0
+    np.testing.assert_array_equal(snapshots[0][1], snapshots[1][1])
+    for name in ("ssc_max_kg_m3", "exceedance_s", "ssc_integral_kg_s_m3", "ssc_max_without_group_kg_m3"):
+        np.testing.assert_array_equal(getattr(skipping.accumulators, name), getattr(looking.accumulators, name))
+    assert skipping.accumulators._shallowest_bed_m(seabed) == seabed.depth_m.min()
