@@ -139,7 +139,8 @@ def gridded_velocity(currents, time_index, time_fraction, x, y, z):
 def log_layer_factor(height_above_bed_m, roughness_m, layer_height_m, log_ratio):
     """Law-of-the-wall speed ratio u(h)/u(H) = ln(h/z0)/ln(H/z0); 1 above H, 0 at or below z0. log_ratio is
     ln(H/z0), worked out once (CurrentGrid.log_layer_log_ratio): a second log at every RK4 stage of every
-    near-bed particle was about 5 % of the default run's particle kernel (docs/performance.md)."""
+    particle in the layer cost 3-8 % of the full-physics step, whose particles all start near the bed
+    (bench_step; docs/performance.md)."""
     if roughness_m <= 0.0 or height_above_bed_m >= layer_height_m:
         return 1.0
     if height_above_bed_m <= roughness_m:
