@@ -202,3 +202,18 @@ def test_eddy_episode_multiplies_flow_energy_smoothly():
     u, v = flow.at(20 * day)  # the episode's peak: energy x4, speed x2
     assert (u, v) == pytest.approx((0.06, -0.04))
     assert flow.energy_factor(np.array([10 * day, 15 * day, 30 * day, 31 * day])) == pytest.approx([1, 2.5, 1, 1])
+
+
+def test_interval_index_is_the_bisections_node_inside_the_axis():
+    """The branch-free interval index equals irregular_index's lower node for every coord in [b0, b_last),
+    the bounds themselves included, on the layer axes of the configs and an irregular one."""
+    from plume.kernels.interpolate import interval_index, irregular_index
+
+    rng = np.random.default_rng(5)
+    for bounds in ([0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0], [0.0, 50.0], [1000.0, 1100.0, 1200.0, 1300.0, 1400.0],
+                   np.cumsum(rng.uniform(0.1, 3.0, 12))):
+        bounds = np.asarray(bounds, dtype=float)
+        coords = np.concatenate([bounds[:-1], np.nextafter(bounds[1:], -np.inf),
+                                 rng.uniform(bounds[0], bounds[-1], 500)])
+        for c in coords:
+            assert interval_index(c, bounds) == irregular_index(c, bounds)[0], (c, bounds)

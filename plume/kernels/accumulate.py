@@ -8,7 +8,7 @@ import numpy as np
 from numba import njit, prange
 
 from . import status as st
-from .interpolate import cell_index, irregular_index, seabed_depth
+from .interpolate import cell_index, interval_index, seabed_depth
 
 
 @njit(cache=True)
@@ -94,7 +94,7 @@ def rebin_suspended(
         if n_layers > 0:  # (none: midwater only, and no seabed lookup)
             height = z[p] + seabed_depth(seabed, x[p], y[p])
             if layer_bounds_m[0] <= height < layer_bounds_m[n_layers]:
-                k, _ = irregular_index(height, layer_bounds_m)
+                k = interval_index(height, layer_bounds_m)
                 if layer_kg[k, j, i] == 0.0:
                     touched[n_touched] = (k * ny + j) * nx + i
                     n_touched += 1
@@ -102,7 +102,7 @@ def rebin_suspended(
         if n_levels > 0:
             depth = -z[p]
             if level_bounds_m[0] <= depth < level_bounds_m[n_levels]:
-                k, _ = irregular_index(depth, level_bounds_m)
+                k = interval_index(depth, level_bounds_m)
                 if level_kg[k, j, i] == 0.0:
                     touched[n_touched] = n_layer_cells + (k * ny + j) * nx + i
                     n_touched += 1
@@ -444,7 +444,7 @@ def accumulate_exposure_sparse(
             continue
         height = z[p] + seabed_depth(seabed, x[p], y[p])
         if layer_bounds_m[0] <= height < layer_bounds_m[n_layers]:
-            layer[p], _ = irregular_index(height, layer_bounds_m)
+            layer[p] = interval_index(height, layer_bounds_m)
             ci[p] = cell_index(x[p], x_min, resolution, nx)
             cj[p] = cell_index(y[p], y_min, resolution, ny)
     # the near-bed particles, in particle order (the passes below run over them only), and the pilot: each

@@ -7,7 +7,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from .interpolate import irregular_index
+from .interpolate import interval_index
 
 
 class LocalConcentration(NamedTuple):
@@ -45,12 +45,12 @@ def concentration_at(conc, x, y, height_above_bed_m, depth_m):
     n_layers = conc.layer_kg_m3.shape[0]
     bounds = conc.layer_bounds_m
     if bounds[0] <= height_above_bed_m < bounds[n_layers]:
-        k, _ = irregular_index(height_above_bed_m, bounds)
+        k = interval_index(height_above_bed_m, bounds)
         return conc.layer_kg_m3[k, j, i]
     n_levels = conc.level_kg_m3.shape[0]
     levels = conc.level_bounds_m
     if n_levels > 0 and levels[0] <= depth_m < levels[n_levels]:
-        k, _ = irregular_index(depth_m, levels)
+        k = interval_index(depth_m, levels)
         return conc.level_kg_m3[k, j, i]
     return 0.0
 
@@ -66,7 +66,7 @@ def concentration_gradient(conc, x, y, height_above_bed_m):
     bounds = conc.layer_bounds_m
     if i < 0 or not bounds[0] <= height_above_bed_m < bounds[n_layers - 1]:
         return 0.0
-    k, _ = irregular_index(height_above_bed_m, bounds)
+    k = interval_index(height_above_bed_m, bounds)
     k0 = np.uint64(k)
     k1 = np.uint64(k + 1)
     k2 = np.uint64(k + 2)
