@@ -163,7 +163,7 @@ def warmup_command(
         scenario = _load(path, None, None, None)
         started = time.perf_counter()
         notice = (f"plume: compiling the particle step of {path} (once per installation and process set; "
-                  "about a minute on 2 cores)")
+                  "up to a minute on 2 cores)")
         Simulation(scenario).compile(announce=lambda notice=notice: typer.echo(notice, err=True))
         typer.echo(f"{path}: ready ({time.perf_counter() - started:.1f} s)")
 

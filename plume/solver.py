@@ -42,7 +42,7 @@ __all__ = ["Simulation", "RunResult", "run"]
 
 COMPILE_NOTICE_AFTER_S = 1.0
 COMPILE_NOTICE = ("plume: compiling the particle step for this scenario's set of processes; this happens once per "
-                  "installation and process set and takes about a minute on 2 cores (later runs start at once)")
+                  "installation and process set and takes up to a minute on 2 cores (later runs start at once)")
 
 
 def output_grid_from_spec(spec) -> OutputGrid:
