@@ -2,14 +2,47 @@
 row of cells is above the threshold in each for exactly the time it takes to cross it."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 from helpers import make_scenario
 
+from plume import accumulators
+from plume.kernels import status as st
+from plume.kernels.interpolate import seabed_depth_many
 from plume.solver import Simulation
 
 SPEED_M_S = 0.5
 CELL_M = 50.0
+EXPOSURE_FIELDS = ("ssc_max_kg_m3", "exceedance_s", "ssc_integral_kg_s_m3", "ssc_max_without_group_kg_m3",
+                   "exceedance_without_group_s", "ssc_integral_without_group_kg_s_m3")
+
+
+def particles_at(rng, x, y, z):
+    """Particles at (x, y, z): nine in ten in the water, the rest deposited, of random mass."""
+    n = x.size
+    status = np.where(rng.random(n) < 0.9, st.ACTIVE, st.DEPOSITED).astype(np.int8)
+    return SimpleNamespace(x_m=x, y_m=y, z_m=z, status=status, mass_kg=rng.uniform(0.5, 1.5, n),
+                           particle_id=np.arange(n, dtype=np.int32), n_released=n)
+
+
+def exposure_step(sim, particles, seabed):
+    """(cells touched, the near-bed SSC estimate) of one exposure step of `sim` on `particles`."""
+    acc = sim.accumulators
+    snapshot, cells = np.zeros_like(acc._total), np.zeros(acc._total.size, np.int64)
+    touched, _ = acc.accumulate_step(particles, seabed, 60.0, snapshot, cells)
+    return touched, snapshot
+
+
+def assert_same_step(one, other):
+    assert one[0] == other[0] > 0
+    np.testing.assert_array_equal(one[1], other[1])
+
+
+def assert_same_exposure(one, other):
+    for name in EXPOSURE_FIELDS:
+        np.testing.assert_array_equal(getattr(one.accumulators, name), getattr(other.accumulators, name))
 
 
 @pytest.mark.slow
@@ -74,11 +107,6 @@ def test_rebinning_clears_only_the_cells_of_the_last_binning_and_equals_a_fresh_
 def test_the_exposure_kernels_reused_working_arrays_give_what_fresh_ones_give(tmp_path, estimator):
     """The exposure kernel's working arrays (ExposureScratch) are kept from step to step: what an earlier
     step left in them (more particles, other cells and tasks) must not reach a later step's fields."""
-    from types import SimpleNamespace
-
-    from plume.kernels import status as st
-    from plume.kernels.interpolate import seabed_depth_many
-
     scenario = make_scenario(tmp_path, grid={"resolution_m": 50, "extent_m": [-1000, 1000, -1000, 1000],
                                              "layers_above_bed_m": [0, 1, 2, 5]},
                              output={"directory": "out", "ssc_estimator": estimator})
@@ -88,20 +116,10 @@ def test_the_exposure_kernels_reused_working_arrays_give_what_fresh_ones_give(tm
     for n, spread_m in ((4000, 900.0), (1500, 200.0), (2500, 600.0)):  # the second step has fewer particles
         x, y = rng.normal(0.0, spread_m, n), rng.normal(0.0, spread_m, n)
         z = -seabed_depth_many(seabed, x, y) + rng.uniform(0.0, 8.0, n)  # some above the layers
-        status = np.where(rng.random(n) < 0.9, st.ACTIVE, st.DEPOSITED).astype(np.int8)
-        particles = SimpleNamespace(x_m=x, y_m=y, z_m=z, status=status, mass_kg=rng.uniform(0.5, 1.5, n),
-                                    particle_id=np.arange(n, dtype=np.int32), n_released=n)
+        particles = particles_at(rng, x, y, z)
         fresh.accumulators.release_scratch()
-        snapshots = []
-        for sim in (reused, fresh):
-            snapshot, cells = np.zeros_like(sim.accumulators._total), np.zeros(sim.accumulators._total.size, np.int64)
-            touched, _ = sim.accumulators.accumulate_step(particles, seabed, 60.0, snapshot, cells)
-            snapshots.append((touched, snapshot))
-        assert snapshots[0][0] == snapshots[1][0] > 0
-        np.testing.assert_array_equal(snapshots[0][1], snapshots[1][1])
-    for name in ("ssc_max_kg_m3", "exceedance_s", "ssc_integral_kg_s_m3", "ssc_max_without_group_kg_m3",
-                 "exceedance_without_group_s", "ssc_integral_without_group_kg_s_m3"):
-        np.testing.assert_array_equal(getattr(reused.accumulators, name), getattr(fresh.accumulators, name))
+        assert_same_step(exposure_step(reused, particles, seabed), exposure_step(fresh, particles, seabed))
+    assert_same_exposure(reused, fresh)
     assert reused.accumulators.ssc_max_kg_m3.max() > 0.0
 
 
@@ -128,11 +146,6 @@ def test_particles_skipped_as_above_the_layers_everywhere_change_nothing(tmp_pat
     """The exposure kernel skips the bed-depth lookup of a particle above the near-bed layers even over the
     shallowest seabed node; over abyssal hills, with particles near the bed, just above the layers and in
     midwater, the fields are those of a kernel that looks every particle up."""
-    from types import SimpleNamespace
-
-    from plume.kernels import status as st
-    from plume.kernels.interpolate import seabed_depth_many
-
     scenario = make_scenario(tmp_path, bathymetry={"flat_depth_m": 4000.0, "abyssal_hills": {"seed": 3}},
                              grid={"resolution_m": 50, "extent_m": [-2000, 2000, -2000, 2000],
                                    "layers_above_bed_m": [0, 1, 2, 5, 20]},
@@ -140,22 +153,15 @@ def test_particles_skipped_as_above_the_layers_everywhere_change_nothing(tmp_pat
     skipping, looking = Simulation(scenario), Simulation(scenario)
     seabed = skipping.environment.seabed
     assert np.ptp(seabed.depth_m) > 50.0  # hills higher than the layers: the bound matters
-    monkeypatch.setattr(looking.accumulators, "_shallowest_bed_m", lambda seabed: -np.inf)
     rng = np.random.default_rng(11)
     n = 6000
     x, y = rng.uniform(-2100.0, 2100.0, n), rng.uniform(-2100.0, 2100.0, n)
     height = np.concatenate([rng.uniform(0.0, 40.0, n // 2), rng.uniform(40.0, 3000.0, n - n // 2)])
-    particles = SimpleNamespace(x_m=x, y_m=y, z_m=-seabed_depth_many(seabed, x, y) + height,
-                                status=np.where(rng.random(n) < 0.9, st.ACTIVE, st.DEPOSITED).astype(np.int8),
-                                mass_kg=rng.uniform(0.5, 1.5, n), particle_id=np.arange(n, dtype=np.int32),
-                                n_released=n)
-    snapshots = []
-    for sim in (skipping, looking):
-        snapshot, cells = np.zeros_like(sim.accumulators._total), np.zeros(sim.accumulators._total.size, np.int64)
-        touched, _ = sim.accumulators.accumulate_step(particles, seabed, 60.0, snapshot, cells)
-        snapshots.append((touched, snapshot))
-    assert snapshots[0][0] == snapshots[1][0] > 0
-    np.testing.assert_array_equal(snapshots[0][1], snapshots[1][1])
-    for name in ("ssc_max_kg_m3", "exceedance_s", "ssc_integral_kg_s_m3", "ssc_max_without_group_kg_m3"):
-        np.testing.assert_array_equal(getattr(skipping.accumulators, name), getattr(looking.accumulators, name))
-    assert skipping.accumulators._shallowest_bed_m(seabed) == seabed.depth_m.min()
+    particles = particles_at(rng, x, y, -seabed_depth_many(seabed, x, y) + height)
+    assert accumulators.shallowest_bed_m(seabed) == seabed.depth_m.min()
+    skipped = particles.z_m + seabed.depth_m.min() >= 20.0 + 1.0  # above the top layer even at the shallowest
+    assert 0 < np.count_nonzero(skipped) < n
+    skipped_step = exposure_step(skipping, particles, seabed)
+    monkeypatch.setattr(accumulators, "shallowest_bed_m", lambda seabed: -np.inf)  # look every particle up
+    assert_same_step(skipped_step, exposure_step(looking, particles, seabed))
+    assert_same_exposure(skipping, looking)
